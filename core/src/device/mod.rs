@@ -1,0 +1,42 @@
+//! The holder's device key: the P-256 key a wallet's card is bound to,
+//! which signs live presentations.
+//!
+//! On a phone the private key lives in the platform key store (Android
+//! Keystore, iOS Secure Enclave, which is why the curve is P-256) and never
+//! leaves it: core only sees a [`DeviceSigner`]. [`SoftwareDeviceKey`] is the
+//! desktop and test stand-in.
+
+mod public_key;
+mod signature;
+mod software;
+
+pub use public_key::{DeviceKeyError, DevicePublicKey};
+pub use signature::{DeviceSignature, SignatureFormatError};
+pub use software::{SoftwareDeviceKey, SoftwareKeyError};
+
+use thiserror::Error;
+
+/// A key store could not produce a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SignerError {
+    /// The platform key store refused or failed; its message is kept for
+    /// the log but contains no personal data.
+    #[error("the phone's key store could not sign: {0}")]
+    Platform(String),
+    /// The key store answered with something that is not an ECDSA P-256
+    /// signature.
+    #[error("the phone's key store returned an unusable signature: {0}")]
+    BadSignature(#[from] SignatureFormatError),
+}
+
+/// A P-256 key held by a key store: the platform traits implement this.
+pub trait DeviceSigner {
+    /// The public half of the key.
+    fn public_key(&self) -> Result<DevicePublicKey, SignerError>;
+
+    /// ECDSA P-256 with SHA-256 over `message`, as Android's
+    /// `SHA256withECDSA` and iOS's `ecdsaSignatureMessageX962SHA256` do.
+    /// The answer may be ASN.1 DER (what both platforms return) or the
+    /// 64-byte `r || s` form.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError>;
+}

@@ -1,0 +1,21 @@
+//! Docket Wallet core: every rule and algorithm of the Secure Docket Card.
+//!
+//! No FFI, no UI. The bindings, the CLI and the portal are thin adapters
+//! over this crate. Map of the modules (docs/ARCHITECTURE.md has the data
+//! flows):
+//!
+//! - [`card`] — the card as data and its field rules;
+//! - [`sc1`] — the SC1 presentation format (static and live);
+//! - [`device`] — the P-256 device key a bound card names;
+//! - [`trust`] — issuer keys, trust list, status list, trust store;
+//! - [`verify`] — the officer's offline procedure and its verdict;
+//! - [`qr`] — QR matrices, PNG/SVG/terminal rendering, reading images;
+//! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader.
+
+pub mod card;
+pub mod device;
+pub mod encoding;
+pub mod qr;
+pub mod sc1;
+pub mod trust;
+pub mod verify;

@@ -1,0 +1,134 @@
+//! Remembers live codes already accepted, so a second scan of the same
+//! code (a screenshot shown twice) is refused.
+//!
+//! A code is identified by its card number and timestamp: a genuine wallet
+//! makes a new timestamp every few seconds, so the pair repeats only when
+//! the same image is shown again. Entries are kept while the code could
+//! still pass the freshness check, and memory is bounded: when full, the
+//! entry closest to expiring is forgotten first.
+
+use crate::card::Serial;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One remembered live code, in a form a CLI or app can persist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplayEntry {
+    /// The card number's value.
+    pub serial: u64,
+    /// The live code's timestamp (seconds since 1970).
+    pub timestamp: u32,
+    /// When the code stops passing the freshness check (seconds since 1970).
+    pub forget_after: i64,
+}
+
+/// The set of live codes seen recently.
+#[derive(Debug, Clone, Default)]
+pub struct ReplayGuard {
+    seen: HashMap<(u64, u32), i64>,
+    capacity: usize,
+}
+
+impl ReplayGuard {
+    /// An empty guard remembering at most `capacity` codes.
+    pub fn new(capacity: usize) -> Self {
+        ReplayGuard {
+            seen: HashMap::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Restores persisted entries (expired ones are dropped on the next
+    /// check).
+    pub fn restore(&mut self, entries: &[ReplayEntry]) {
+        for entry in entries {
+            self.seen
+                .insert((entry.serial, entry.timestamp), entry.forget_after);
+        }
+    }
+
+    /// The entries to persist.
+    pub fn entries(&self) -> Vec<ReplayEntry> {
+        let mut entries: Vec<ReplayEntry> = self
+            .seen
+            .iter()
+            .map(|(&(serial, timestamp), &forget_after)| ReplayEntry {
+                serial,
+                timestamp,
+                forget_after,
+            })
+            .collect();
+        entries.sort_by_key(|e| (e.forget_after, e.serial, e.timestamp));
+        entries
+    }
+
+    /// Records the code and says whether it was new. `forget_after` is when
+    /// the code would fail the freshness check anyway.
+    pub fn first_sighting(
+        &mut self,
+        serial: Serial,
+        timestamp: u32,
+        now: Timestamp,
+        forget_after: Timestamp,
+    ) -> bool {
+        let now_s = now.as_second();
+        self.seen.retain(|_, forget| *forget >= now_s);
+        let key = (serial.value(), timestamp);
+        if self.seen.contains_key(&key) {
+            return false;
+        }
+        while self.seen.len() >= self.capacity {
+            let Some(oldest) = self
+                .seen
+                .iter()
+                .min_by_key(|(_, forget)| **forget)
+                .map(|(k, _)| *k)
+            else {
+                break;
+            };
+            self.seen.remove(&oldest);
+        }
+        self.seen.insert(key, forget_after.as_second());
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(seconds).unwrap()
+    }
+
+    #[test]
+    fn refuses_a_second_sighting_until_the_code_is_stale_anyway() {
+        let mut guard = ReplayGuard::new(10);
+        let serial = Serial::new(42).unwrap();
+        assert!(guard.first_sighting(serial, 1000, at(1000), at(1030)));
+        assert!(!guard.first_sighting(serial, 1000, at(1010), at(1030)));
+        assert!(guard.first_sighting(serial, 1005, at(1010), at(1035)));
+        // After forget_after the entry is gone (the freshness check refuses
+        // the code by then).
+        assert!(guard.first_sighting(serial, 1000, at(1031), at(1030)));
+    }
+
+    #[test]
+    fn memory_is_bounded_and_survives_persistence() {
+        let mut guard = ReplayGuard::new(3);
+        for i in 0..5u32 {
+            let serial = Serial::new(u64::from(i)).unwrap();
+            assert!(guard.first_sighting(serial, 1000, at(1000), at(1030 + i64::from(i))));
+        }
+        let entries = guard.entries();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(
+            entries[0].serial, 2,
+            "the closest to expiring were forgotten"
+        );
+        let mut restored = ReplayGuard::new(3);
+        restored.restore(&entries);
+        assert!(!restored.first_sighting(Serial::new(4).unwrap(), 1000, at(1001), at(1034)));
+    }
+}
