@@ -12,6 +12,8 @@
 //! - [`qr`] — QR matrices, PNG/SVG/terminal rendering, reading images;
 //! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader.
 
+#![warn(missing_docs)]
+
 pub mod card;
 pub mod device;
 pub mod encoding;

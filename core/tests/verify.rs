@@ -467,6 +467,20 @@ fn a_new_trust_list_without_the_status_signer_drops_the_status_list() {
     );
 }
 
+#[test]
+fn a_new_trust_list_that_gives_the_signers_id_to_another_key_drops_the_status_list() {
+    let mut store = store();
+    let mut list = trust_list();
+    list.meta.sequence = 6;
+    // Same id, same usage, different key: the installed status list was
+    // not signed by anything this list trusts.
+    list.keys = vec![key_entry(ISSUER_KEY_ID, KeyUsage::ALL, &other_issuer_key())];
+    store
+        .install_trust_list(&list.sign(&root_key()).unwrap(), now())
+        .unwrap();
+    assert!(store.status_list().is_none());
+}
+
 // --- live codes ------------------------------------------------------------
 
 #[test]

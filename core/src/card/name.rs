@@ -3,9 +3,12 @@
 //!
 //! Rules (normative text in docs/sc1-format.md, "Names"):
 //! - characters are letters, combining marks (never first), the space, and
-//!   the punctuation names really use: `' ’ - ‐ . ,`; nothing invisible, no
-//!   control, format (bidi, zero-width), symbol, digit or unassigned
-//!   character, because an officer must read exactly what is signed;
+//!   the punctuation names really use: `' ’ - ‐ . ,`; no control, symbol,
+//!   digit or unassigned character, and nothing invisible — no bidi control
+//!   and no Unicode Default_Ignorable_Code_Point, which covers zero-width
+//!   characters but also the Hangul fillers and variation selectors that
+//!   general categories count as letters and marks — because an officer
+//!   must read exactly what is signed;
 //! - no leading, trailing or doubled space; NFC;
 //! - the family name is never empty (a single name goes there, as ICAO 9303
 //!   does); given names may be empty;
@@ -72,9 +75,11 @@ pub enum NameProblem {
         /// Zero-based character position.
         position: usize,
     },
-    /// A zero-width space, joiner, non-joiner, word joiner or byte order mark.
-    #[error("contains an invisible zero-width character (U+{code:04X}) at character {position}")]
-    ZeroWidth {
+    /// A character that displays as nothing (Unicode
+    /// Default_Ignorable_Code_Point): zero-width space, joiner, non-joiner,
+    /// byte order mark, soft hyphen, Hangul filler, variation selector, ...
+    #[error("contains an invisible character (U+{code:04X}) at character {position}")]
+    Invisible {
         /// The code point.
         code: u32,
         /// Zero-based character position.
@@ -297,6 +302,33 @@ fn is_mark(character: char) -> bool {
 /// of an abbreviation and the comma of a suffix.
 const NAME_PUNCTUATION: [char; 6] = ['\'', '\u{2019}', '-', '\u{2010}', '.', ','];
 
+/// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties,
+/// stable since Unicode 6): characters a renderer shows as nothing. Written
+/// out because no general category captures it — U+3164 HANGUL FILLER is a
+/// letter, the variation selectors are marks.
+fn is_default_ignorable(character: char) -> bool {
+    matches!(
+        character,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 fn character_problem(character: char, position: usize) -> Option<NameProblem> {
     let code = u32::from(character);
     match character {
@@ -307,9 +339,7 @@ fn character_problem(character: char, position: usize) -> Option<NameProblem> {
         | '\u{200F}'
         | '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}' => Some(NameProblem::BidiControl { code, position }),
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
-            Some(NameProblem::ZeroWidth { code, position })
-        }
+        c if is_default_ignorable(c) => Some(NameProblem::Invisible { code, position }),
         c if c.is_control() => Some(NameProblem::Control { code, position }),
         c => match c.general_category_group() {
             GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark => None,
@@ -419,15 +449,40 @@ mod tests {
         ));
         assert!(matches!(
             problem("Al\u{200B}i", ""),
-            NameProblem::ZeroWidth { code: 0x200B, .. }
+            NameProblem::Invisible { code: 0x200B, .. }
         ));
         assert!(matches!(
             problem("Al\u{200D}i", ""),
-            NameProblem::ZeroWidth { .. }
+            NameProblem::Invisible { .. }
         ));
         assert!(matches!(
             problem("\u{FEFF}Ali", ""),
-            NameProblem::ZeroWidth { .. }
+            NameProblem::Invisible { .. }
+        ));
+        // Invisible although their general categories say letter or mark.
+        for invisible in [
+            '\u{3164}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{FFA0}',
+            '\u{034F}',
+            '\u{FE0F}',
+            '\u{180B}',
+            '\u{E0101}',
+            '\u{00AD}',
+        ] {
+            let name = format!("Ali{invisible}");
+            assert!(
+                matches!(
+                    problem(&name, ""),
+                    NameProblem::Invisible { position: 3, .. }
+                ),
+                "{invisible:?}"
+            );
+        }
+        assert!(matches!(
+            problem("\u{3164}", ""),
+            NameProblem::Invisible { position: 0, .. }
         ));
         assert!(matches!(
             problem("Al\ti", ""),

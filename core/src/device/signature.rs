@@ -46,12 +46,15 @@ impl DeviceSignature {
     }
 
     /// Lenient parse of what a key store returns (DER or raw, any S),
-    /// normalised to the wire form.
+    /// normalised to the wire form. DER is tried first: both platforms
+    /// answer in DER, and a DER signature can itself be 64 bytes long.
     pub fn from_key_store(bytes: &[u8]) -> Result<Self, SignatureFormatError> {
-        let signature = if bytes.len() == Self::LEN {
-            Signature::from_slice(bytes).map_err(|_| SignatureFormatError::OutOfRange)?
-        } else {
-            Signature::from_der(bytes).map_err(|_| SignatureFormatError::Unparseable)?
+        let signature = match Signature::from_der(bytes) {
+            Ok(signature) => signature,
+            Err(_) if bytes.len() == Self::LEN => {
+                Signature::from_slice(bytes).map_err(|_| SignatureFormatError::OutOfRange)?
+            }
+            Err(_) => return Err(SignatureFormatError::Unparseable),
         };
         Ok(DeviceSignature(signature.normalize_s()))
     }
@@ -142,5 +145,18 @@ mod tests {
             DeviceSignature::from_key_store(&der[..20]),
             Err(SignatureFormatError::Unparseable)
         );
+    }
+
+    #[test]
+    fn a_64_byte_der_signature_is_read_as_der() {
+        // SEQUENCE { INTEGER r (29 bytes), INTEGER s (29 bytes) }: 64 bytes.
+        let r = [0x11u8; 29];
+        let s = [0x22u8; 29];
+        let der = [&[0x30, 62, 0x02, 29][..], &r, &[0x02, 29], &s].concat();
+        assert_eq!(der.len(), 64);
+        let parsed = DeviceSignature::from_key_store(&der).unwrap().to_bytes();
+        assert_eq!(&parsed[..3], &[0, 0, 0]);
+        assert_eq!(&parsed[3..32], &r);
+        assert_eq!(&parsed[35..64], &s);
     }
 }

@@ -236,4 +236,47 @@ mod tests {
         assert!(inverted.lines().next().unwrap().chars().all(|c| c == '█'));
         assert!(to_terminal(&m, 4, TerminalStyle::Ansi).starts_with("\x1b[30;107m"));
     }
+
+    /// Reads half-block text back into modules: what a camera sees.
+    fn modules_from_terminal(text: &str, inverted: bool) -> Vec<Vec<bool>> {
+        let mut rows = Vec::new();
+        for line in text.lines() {
+            let line = line.replace("\x1b[30;107m", "").replace("\x1b[0m", "");
+            let (top, bottom): (Vec<bool>, Vec<bool>) = line
+                .chars()
+                .map(|c| match c {
+                    '█' => (true, true),
+                    '▀' => (true, false),
+                    '▄' => (false, true),
+                    _ => (false, false),
+                })
+                .map(|(t, b)| (t != inverted, b != inverted))
+                .unzip();
+            rows.push(top);
+            rows.push(bottom);
+        }
+        rows
+    }
+
+    #[test]
+    fn terminal_output_is_the_exact_code_in_every_style() {
+        let m = QrMatrix::encode("SC1:6BFOXN*TS0BI$ZDFRH").unwrap();
+        for (style, inverted) in [
+            (TerminalStyle::Ansi, false),
+            (TerminalStyle::DarkOnLight, false),
+            (TerminalStyle::LightOnDark, true),
+        ] {
+            let rows = modules_from_terminal(&to_terminal(&m, 4, style), inverted);
+            for (y, row) in m.rows().enumerate() {
+                assert_eq!(&rows[y + 4][4..4 + m.width()], row, "{style:?} row {y}");
+            }
+            // The quiet zone is light on all four sides.
+            assert!(rows[..4].iter().all(|r| r.iter().all(|d| !d)));
+            assert!(
+                rows[4..4 + m.width()]
+                    .iter()
+                    .all(|r| !r[..4].iter().any(|d| *d))
+            );
+        }
+    }
 }

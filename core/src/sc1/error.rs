@@ -54,7 +54,8 @@ pub enum FormatError {
     /// A date is impossible.
     #[error("the card has an impossible date: {0}")]
     Date(#[from] DateError),
-    /// Fields contradict each other.
+    /// Dates contradict each other (expiry before issue, birth after
+    /// issue).
     #[error("the card is inconsistent: {0}")]
     Card(CardError),
     /// The bound device key is not a P-256 point.
@@ -103,7 +104,11 @@ impl From<CardError> for FormatError {
             CardError::Name(e) => FormatError::Name(e),
             CardError::Date(e) => FormatError::Date(e),
             CardError::Nationality(e) => FormatError::Nationality(e),
-            other => FormatError::Card(other),
+            CardError::Range(_) => FormatError::InvalidField("a number is too large for its field"),
+            CardError::BadSex { .. } => FormatError::InvalidField("the sex field holds no value"),
+            dates @ (CardError::ExpiresBeforeIssue { .. } | CardError::BornAfterIssue { .. }) => {
+                FormatError::Card(dates)
+            }
         }
     }
 }

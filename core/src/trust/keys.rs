@@ -63,6 +63,15 @@ impl IssuerKey {
     pub fn valid_at(&self, at: Timestamp) -> bool {
         self.not_before <= at && at <= self.not_after
     }
+
+    /// Whether the key was valid at some instant of the UTC day starting
+    /// at `day_start` (a card's issue date must be such a day).
+    pub fn valid_during_day(&self, day_start: Timestamp) -> bool {
+        let day_end = day_start
+            .checked_add(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(Timestamp::MAX);
+        self.not_before < day_end && self.not_after >= day_start
+    }
 }
 
 #[cfg(test)]

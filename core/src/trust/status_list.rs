@@ -7,7 +7,7 @@
 //! buffer of exactly the declared size, so a compression bomb costs at most
 //! the declared (and capped) size.
 
-use super::ed25519::Ed25519SigningKey;
+use super::ed25519::{Ed25519PublicKey, Ed25519SigningKey};
 use super::error::{ListKind, TrustError};
 use super::keys::{KeyId, KeyUsage};
 use super::meta::ListMeta;
@@ -76,7 +76,7 @@ impl CardStatus {
 }
 
 /// A status list, inflated and ready for lookups.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct StatusList {
     /// Sequence and validity of the list itself.
     pub meta: ListMeta,
@@ -84,7 +84,22 @@ pub struct StatusList {
     pub signer: KeyId,
     count: u32,
     bits: Vec<u8>,
+    /// The key whose signature was checked, for lists that were parsed.
+    verified_by: Option<Ed25519PublicKey>,
 }
+
+/// Two lists are equal when they say the same thing, however they were
+/// obtained (built by an issuer, or parsed and verified).
+impl PartialEq for StatusList {
+    fn eq(&self, other: &Self) -> bool {
+        self.meta == other.meta
+            && self.signer == other.signer
+            && self.count == other.count
+            && self.bits == other.bits
+    }
+}
+
+impl Eq for StatusList {}
 
 impl StatusList {
     /// A list of `count` valid cards.
@@ -102,6 +117,7 @@ impl StatusList {
             signer,
             count,
             bits: vec![0; raw_len(count)],
+            verified_by: None,
         })
     }
 
@@ -126,6 +142,7 @@ impl StatusList {
     }
 
     /// Sets the status at `index`; false if the list does not reach it.
+    #[must_use]
     pub fn set(&mut self, index: StatusIndex, status: CardStatus) -> bool {
         let index = index.value();
         if index >= self.count {
@@ -158,9 +175,14 @@ impl StatusList {
 
     /// How many entries have `status`.
     pub fn count_of(&self, status: CardStatus) -> usize {
-        (0..self.count)
-            .filter_map(|i| StatusIndex::new(i).ok())
-            .filter(|&i| self.status(i) == Some(status))
+        let wanted = status.bits();
+        let slots = self
+            .bits
+            .iter()
+            .flat_map(|byte| (0..4).map(move |slot| (byte >> (slot * 2)) & 0b11));
+        slots
+            .take(self.count as usize)
+            .filter(|bits| *bits == wanted)
             .count()
     }
 
@@ -236,7 +258,7 @@ impl StatusList {
         let signature: [u8; 64] = reader.array("signature").map_err(bad)?;
         reader.finish().map_err(bad)?;
 
-        verify_signer(trust, signer, &meta, &message, &signature)?;
+        let verified_by = verify_signer(trust, signer, &meta, &message, &signature)?;
         let bits = inflate_exact(compressed, raw_len(count))?;
         let unused_bits = (raw_len(count) * 4 - count as usize) * 2;
         if unused_bits > 0
@@ -254,33 +276,47 @@ impl StatusList {
             signer,
             count,
             bits,
+            verified_by: Some(verified_by),
+        })
+    }
+
+    /// Whether `trust` still holds the exact key that signed this list,
+    /// with the status usage and valid when the list was issued. A new
+    /// trust list that drops the key, or gives its id to another key,
+    /// makes this false.
+    pub fn still_trusted_by(&self, trust: &TrustList) -> bool {
+        self.verified_by.is_some_and(|signer_key| {
+            trust.keys_with_id(self.signer).any(|key| {
+                key.public == signer_key
+                    && key.usage.allows(KeyUsage::STATUS)
+                    && key.valid_at(self.meta.issued_at)
+            })
         })
     }
 }
 
 /// Accepts the signature if a key with the signer's id, allowed to sign
-/// status lists and valid when the list was issued, made it.
+/// status lists and valid when the list was issued, made it; returns that
+/// key.
 fn verify_signer(
     trust: &TrustList,
     signer: KeyId,
     meta: &ListMeta,
     message: &[u8],
     signature: &[u8; 64],
-) -> Result<(), TrustError> {
+) -> Result<Ed25519PublicKey, TrustError> {
     let mut candidates = trust.keys_with_id(signer).peekable();
     if candidates.peek().is_none() {
         return Err(TrustError::UnknownSigner { key_id: signer });
     }
-    let trusted = candidates.any(|key| {
-        key.usage.allows(KeyUsage::STATUS)
-            && key.valid_at(meta.issued_at)
-            && key.public.verify(message, signature)
-    });
-    if trusted {
-        Ok(())
-    } else {
-        Err(TrustError::BadSignature { kind: KIND })
-    }
+    candidates
+        .find(|key| {
+            key.usage.allows(KeyUsage::STATUS)
+                && key.valid_at(meta.issued_at)
+                && key.public.verify(message, signature)
+        })
+        .map(|key| key.public)
+        .ok_or(TrustError::BadSignature { kind: KIND })
 }
 
 fn deflate(bits: &[u8]) -> Result<Vec<u8>, TrustError> {

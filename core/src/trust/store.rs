@@ -103,13 +103,12 @@ impl TrustStore {
             return Ok(InstallOutcome::AlreadyCurrent);
         }
         self.trust_floor = Some(floor);
-        if let Some(status) = &self.status_list {
-            let signer_remains = list.keys_with_id(status.signer).any(|key| {
-                key.usage.allows(super::KeyUsage::STATUS) && key.valid_at(status.meta.issued_at)
-            });
-            if !signer_remains {
-                self.status_list = None;
-            }
+        if self
+            .status_list
+            .as_ref()
+            .is_some_and(|status| !status.still_trusted_by(&list))
+        {
+            self.status_list = None;
         }
         self.trust_list = Some(list);
         Ok(InstallOutcome::Installed)

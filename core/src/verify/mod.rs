@@ -16,9 +16,9 @@ pub use reason::Reason;
 pub use replay::{ReplayEntry, ReplayGuard};
 pub use verdict::{HolderView, PresentationForm, Verdict};
 
-use crate::card::{Card, CardDate};
+use crate::card::Card;
 use crate::sc1::{LivePresentation, Presentation, SignedCard};
-use crate::trust::{CardStatus, ISSUE_TIME_TOLERANCE, IssuerKey, KeyUsage, ListMeta, TrustStore};
+use crate::trust::{CardStatus, ISSUE_TIME_TOLERANCE, KeyUsage, ListMeta, TrustStore};
 use jiff::{SignedDuration, Timestamp};
 
 /// An offline verifier: trust data, policy and the memory of live codes
@@ -143,7 +143,7 @@ impl Verifier {
         if !signer.usage.allows(KeyUsage::CARDS) {
             return Err(Reason::IssuerKeyWrongUsage(key_id));
         }
-        if !signer.valid_at(now) || !covers_day(signer, signed.card().issued) {
+        if !signer.valid_at(now) || !signer.valid_during_day(signed.card().issued.start_utc()) {
             return Err(Reason::IssuerKeyOutsideValidity(key_id));
         }
         Ok(())
@@ -153,9 +153,8 @@ impl Verifier {
         let Some(list) = self.store.status_list() else {
             return Some(Reason::StatusListMissing);
         };
-        if let Err(reason) = self.check_newest_issue_time(now) {
-            return Some(reason);
-        }
+        // The clock was already checked against this list's issue time with
+        // the trust list's (check_newest_issue_time covers both lists).
         if let Err(f) = freshness(&list.meta, now, self.policy.status_list_max_age) {
             return Some(f.reason(Reason::StatusListExpired, Reason::StatusListStale));
         }
@@ -202,13 +201,6 @@ fn card_dates(card: &Card, now: Timestamp) -> Option<Reason> {
     } else {
         None
     }
-}
-
-/// Whether the key was valid at some instant of `day` (UTC).
-fn covers_day(key: &IssuerKey, day: CardDate) -> bool {
-    let start = day.start_utc();
-    let end = later(start, SignedDuration::from_hours(24));
-    key.not_before < end && key.not_after >= start
 }
 
 enum Freshness {

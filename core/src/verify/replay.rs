@@ -79,11 +79,9 @@ impl ReplayGuard {
             return false;
         }
         while self.seen.len() >= self.capacity {
-            let Some(oldest) = self
-                .seen
-                .iter()
-                .min_by_key(|(_, forget)| **forget)
-                .map(|(k, _)| *k)
+            // Soonest to expire first; ties broken by the key, so that what
+            // is forgotten does not depend on hash order.
+            let Some((_, oldest)) = self.seen.iter().map(|(key, forget)| (*forget, *key)).min()
             else {
                 break;
             };

@@ -102,18 +102,18 @@ pub fn trust_list_bytes() -> Vec<u8> {
 pub fn status_list() -> StatusList {
     let mut list =
         StatusList::new(meta(7, at(-3600), days(30)), ISSUER_KEY_ID, STATUS_LIST_LEN).unwrap();
-    list.set(
+    assert!(list.set(
         StatusIndex::new(REVOKED_INDEX).unwrap(),
-        CardStatus::Revoked,
-    );
-    list.set(
+        CardStatus::Revoked
+    ));
+    assert!(list.set(
         StatusIndex::new(SUSPENDED_INDEX).unwrap(),
-        CardStatus::Suspended,
-    );
-    list.set(
+        CardStatus::Suspended
+    ));
+    assert!(list.set(
         StatusIndex::new(RESERVED_INDEX).unwrap(),
-        CardStatus::Reserved,
-    );
+        CardStatus::Reserved
+    ));
     list
 }
 

@@ -39,6 +39,10 @@ pub struct PolicyFigures {
 pub struct Vector {
     pub name: String,
     pub description: &'static str,
+    /// When present, verify at this time instead of the file's
+    /// verification_time (the lists are still installed at that one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_time: Option<String>,
     pub text: String,
     /// The Base45-decoded payload, when the text has one.
     pub payload: Option<String>,
@@ -98,6 +102,40 @@ fn raw_with<F: FnOnce(&mut RawCard)>(bound: bool, change: F) -> Vec<u8> {
     let mut raw = RawCard::fixture(bound);
     change(&mut raw);
     raw.signed(&issuer_key())
+}
+
+/// A syntactically valid P-256 signature (r = s = 1) that verifies nothing.
+fn unit_signature() -> Vec<u8> {
+    let mut signature = vec![0u8; 64];
+    signature[31] = 1;
+    signature[63] = 1;
+    signature
+}
+
+/// Vectors verified at another time than the file's: (name, description,
+/// text, seconds after the file's verification_time).
+fn timed_cases() -> Vec<(&'static str, &'static str, String, i64)> {
+    let unbound = sign(&card(false)).to_text();
+    vec![
+        (
+            "status_list_stale",
+            "Verified 73 hours after the status list was issued (the limit is 72).",
+            unbound.clone(),
+            72 * 3600,
+        ),
+        (
+            "trust_list_stale",
+            "Verified 31 days after the trust list was issued (the limit is 30).",
+            unbound.clone(),
+            31 * 86_400,
+        ),
+        (
+            "verifier_clock_behind",
+            "The verifier's clock 2 hours behind, before the lists' issue time.",
+            unbound,
+            -2 * 3600,
+        ),
+    ]
 }
 
 /// Every vector as (name, description, text).
@@ -383,16 +421,55 @@ fn cases() -> Vec<(&'static str, &'static str, String)> {
             "A bound card whose key has x = 1, not on P-256 (signed).",
             text(&raw_with(true, |r| r.device_key = off_curve_key.clone())),
         ),
+        (
+            "card_status_unknown",
+            "Status index 5, which holds the unassigned value 3.",
+            sign(&with(false, |c| {
+                c.status_index = docket_core::card::StatusIndex::new(RESERVED_INDEX).unwrap()
+            }))
+            .to_text(),
+        ),
+        (
+            "live_code_unbound",
+            "A live wrapper around an unbound card (r = s = 1).",
+            text(
+                &[
+                    &[0x11][..],
+                    &unbound,
+                    &((NOW_SECONDS - 2) as u32).to_be_bytes(),
+                    &unit_signature(),
+                ]
+                .concat(),
+            ),
+        ),
+        (
+            "reserved_bits_set",
+            "The lowest attribute bit set (signed).",
+            text(&raw_with(false, |r| r.reserved = 1)),
+        ),
+        (
+            "name_hangul_filler",
+            "A family name of U+3164 HANGUL FILLER, a 'letter' that displays as nothing (signed).",
+            text(&raw_with(false, |r| {
+                r.family = "\u{3164}".as_bytes().to_vec()
+            })),
+        ),
     ]
 }
 
 /// Builds the whole vector file.
 pub fn generate() -> VectorFile {
     let policy = VerifierPolicy::default();
-    let vectors = cases()
+    let at_file_time = cases()
         .into_iter()
-        .map(|(name, description, text)| {
-            let verdict = verifier().verify_text(&text, now());
+        .map(|(name, description, text)| (name, description, text, None));
+    let at_other_times = timed_cases()
+        .into_iter()
+        .map(|(name, description, text, offset)| (name, description, text, Some(at(offset))));
+    let vectors = at_file_time
+        .chain(at_other_times)
+        .map(|(name, description, text, time)| {
+            let verdict = verifier().verify_text(&text, time.unwrap_or_else(now));
             let payload = text
                 .strip_prefix("SC1:")
                 .and_then(|b| base45::decode(b).ok())
@@ -400,6 +477,7 @@ pub fn generate() -> VectorFile {
             Vector {
                 name: name.to_owned(),
                 description,
+                verification_time: time.map(|t| t.to_string()),
                 expected: Expected::of(&verdict, &text),
                 text,
                 payload,
@@ -407,7 +485,7 @@ pub fn generate() -> VectorFile {
         })
         .collect();
     VectorFile {
-        description: "SC1 version 1 test vectors (docs/sc1-format.md). Verify each text with a fresh verifier that pins root_public_key, has installed trust_list and status_list, and whose clock reads verification_time; compare verdict, reasons (in order), holder, form and qr_version.",
+        description: "SC1 version 1 test vectors (docs/sc1-format.md). Verify each text with a fresh verifier that pins root_public_key and has installed trust_list and status_list at verification_time; verify at the vector's own verification_time when it has one, else at the file's; compare verdict, reasons (in order), holder, form and qr_version.",
         regenerate_with: "cargo run -p docket-core --example gen-vectors",
         verification_time: now().to_string(),
         policy: PolicyFigures {
