@@ -1,0 +1,238 @@
+//! The command line, exactly as issue 2 specifies it (options may be
+//! added, never renamed).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Docket Wallet on the desktop: issue test cards, show a card's QR code,
+/// and verify one as an officer would, offline.
+#[derive(Debug, Parser)]
+#[command(name = "docket", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// A test issuer for development: keys, trust list, status list, cards.
+    Issuer {
+        #[command(subcommand)]
+        command: IssuerCommand,
+    },
+    /// The holder's device key (a software stand-in for the phone's key store).
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Print a card's SC1 text (static, or live with the device key).
+    Present(PresentArgs),
+    /// Draw a QR code in the terminal, or as PNG or SVG.
+    Qr(QrArgs),
+    /// Check cards as an officer would, offline. Exit 0 if every card is
+    /// valid, 1 if any is not, 2 on a usage or I/O error.
+    Verify(VerifyArgs),
+    /// Walk through the main job end to end: issue a card, show its live
+    /// QR, verify it, and show what a screenshot and a revocation do.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IssuerCommand {
+    /// Create a test issuer in DIR: root key, issuer key, signed trust
+    /// list, empty signed status list.
+    Init(IssuerInitArgs),
+    /// Sign a card from CARD.json and a photo.
+    Issue(IssueArgs),
+    /// Revoke (or suspend, or reinstate) a card: re-signs the status list
+    /// with a higher sequence.
+    Revoke(RevokeArgs),
+    /// Re-sign the trust and status lists with fresh dates and higher
+    /// sequences (lists go stale after a few days).
+    Refresh(IssuerDirArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IssuerDirArgs {
+    /// The issuer directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IssuerInitArgs {
+    /// Directory to create the issuer in (created if missing; must not
+    /// already hold an issuer).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The issuer key's id (cards carry it).
+    #[arg(long, default_value_t = 1)]
+    pub key_id: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// The issuer directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The holder's data: family_name, given_names, date_of_birth, sex,
+    /// nationality, expires, and optionally issued and case_reference.
+    #[arg(long, value_name = "CARD.json")]
+    pub card: PathBuf,
+    /// The holder's photo file (its digest goes on the card).
+    #[arg(long, value_name = "PHOTO")]
+    pub photo: PathBuf,
+    /// Bind the card to this device public key: hex (as `device init`
+    /// prints it) or a device key file.
+    #[arg(long, value_name = "PUB")]
+    pub device_key: Option<String>,
+    /// Where to write the signed card.
+    #[arg(long, value_name = "CARD.sdc")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewStatus {
+    /// Permanently withdrawn.
+    Revoked,
+    /// Temporarily withdrawn.
+    Suspended,
+    /// Valid again (lifts a suspension).
+    Valid,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The issuer directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The card number, as printed (e.g. K7QF-3M2X).
+    #[arg(long, value_name = "SERIAL")]
+    pub serial: String,
+    /// The status to set.
+    #[arg(long, value_enum, default_value_t = NewStatus::Revoked)]
+    pub status: NewStatus,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Create a software P-256 device key and print its public key.
+    Init(DeviceInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceInitArgs {
+    /// Where to write the private key (PKCS#8 PEM, readable only by you).
+    #[arg(long, value_name = "KEYFILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// Make a live code signed by the device key (the wallet's default).
+    #[arg(long, requires = "device_key")]
+    pub live: bool,
+    /// The device key file the card is bound to.
+    #[arg(long, value_name = "KEYFILE", requires = "live")]
+    pub device_key: Option<PathBuf>,
+    /// Make the live code for this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339", requires = "live")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PresentArgs {
+    /// The signed card.
+    #[arg(long, value_name = "CARD.sdc")]
+    pub card: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Style {
+    /// Black on white with ANSI colours, whatever the terminal's theme.
+    Ansi,
+    /// Plain glyphs for a light terminal background.
+    DarkOnLight,
+    /// Plain glyphs for a dark terminal background.
+    LightOnDark,
+}
+
+#[derive(Debug, Args)]
+pub struct QrArgs {
+    /// Any text to encode.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "card",
+        required_unless_present = "card"
+    )]
+    pub text: Option<String>,
+    /// A signed card to encode.
+    #[arg(long, value_name = "CARD.sdc")]
+    pub card: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Write a PNG image instead of drawing in the terminal.
+    #[arg(long, value_name = "OUT", conflicts_with = "svg")]
+    pub png: Option<PathBuf>,
+    /// Write an SVG image instead of drawing in the terminal.
+    #[arg(long, value_name = "OUT")]
+    pub svg: Option<PathBuf>,
+    /// Pixels per module (PNG) or units per module (SVG).
+    #[arg(long, default_value_t = 8)]
+    pub module_size: u32,
+    /// Light modules around the code (the standard asks for 4).
+    #[arg(long, default_value_t = 4)]
+    pub quiet_zone: u32,
+    /// How to draw in the terminal.
+    #[arg(long, value_enum, default_value_t = Style::Ansi)]
+    pub style: Style,
+    /// With --live in the terminal: draw a fresh code every few seconds,
+    /// as the wallet does, until interrupted.
+    #[arg(long, requires = "live", conflicts_with_all = ["png", "svg"])]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The trust directory: root.pub (the pinned root key, unless
+    /// --root-key is given), trust-list.sctl and status-list.scsl.
+    #[arg(long, value_name = "DIR")]
+    pub trust: PathBuf,
+    /// SC1 text to verify.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "images",
+        required_unless_present = "images"
+    )]
+    pub text: Option<String>,
+    /// Images (PNG, JPEG) with a QR code to verify.
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<PathBuf>,
+    /// One JSON object per input, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Verify as of this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// Pin this root public key (hex) instead of reading DIR/root.pub.
+    #[arg(long, value_name = "HEX")]
+    pub root_key: Option<String>,
+    /// Where the verifier keeps what it has seen (list sequences, live
+    /// codes already scanned). Default: DIR/verifier-state.json.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's files here instead of a temporary directory.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// How to draw the QR code in the terminal.
+    #[arg(long, value_enum, default_value_t = Style::Ansi)]
+    pub style: Style,
+}
