@@ -48,6 +48,45 @@ impl ListMeta {
     }
 }
 
+/// The version of both list formats this code reads and writes.
+pub(crate) const LIST_VERSION: u8 = 1;
+
+/// The prologue both lists share: refuses oversize input unread, then
+/// checks the magic and the version. Returns a reader after the version.
+pub(crate) fn open_list<'a>(
+    bytes: &'a [u8],
+    kind: ListKind,
+    magic: &[u8; 4],
+    max_len: usize,
+) -> Result<Reader<'a>, TrustError> {
+    if bytes.len() > max_len {
+        return Err(TrustError::TooLarge {
+            kind,
+            len: bytes.len(),
+            max: max_len,
+        });
+    }
+    let bad = |e| TrustError::malformed(kind, e);
+    let mut reader = Reader::new(bytes);
+    if reader.take("magic", 4).map_err(bad)? != magic {
+        return Err(TrustError::malformed(kind, format!("this is not a {kind}")));
+    }
+    let version = reader.u8("version").map_err(bad)?;
+    if version != LIST_VERSION {
+        return Err(TrustError::malformed(
+            kind,
+            format!("unsupported {kind} version {version}"),
+        ));
+    }
+    Ok(reader)
+}
+
+/// What a list's signature covers: its domain string, then every byte
+/// before the signature.
+pub(crate) fn signed_message(domain: &[u8], body: &[u8]) -> Vec<u8> {
+    [domain, body].concat()
+}
+
 /// Seconds since 1970 as stored on the wire (instants before 1970 are not
 /// used by any list).
 pub(crate) fn timestamp_to_wire(at: Timestamp) -> u64 {

@@ -10,16 +10,14 @@
 use super::ed25519::{Ed25519PublicKey, Ed25519SigningKey};
 use super::error::{ListKind, TrustError};
 use super::keys::{KeyId, KeyUsage};
-use super::meta::ListMeta;
+use super::meta::{LIST_VERSION, ListMeta, open_list, signed_message};
 use super::trust_list::TrustList;
 use crate::card::StatusIndex;
-use crate::encoding::reader::Reader;
 use flate2::{Compression, Decompress, FlushDecompress, Status, write::DeflateEncoder};
 use std::io::Write;
 
 const KIND: ListKind = ListKind::StatusList;
 const MAGIC: &[u8; 4] = b"SCSL";
-const VERSION: u8 = 1;
 const DOMAIN: &[u8] = b"SC1/status-list\0";
 const BITS_PER_STATUS: u8 = 2;
 const SIGNATURE_LEN: usize = 64;
@@ -192,7 +190,7 @@ impl StatusList {
         let compressed = deflate(&self.bits)?;
         let mut out = Vec::with_capacity(HEADER_LEN + compressed.len() + SIGNATURE_LEN);
         out.extend_from_slice(MAGIC);
-        out.push(VERSION);
+        out.push(LIST_VERSION);
         out.extend_from_slice(&self.signer.0.to_be_bytes());
         self.meta.write(&mut out);
         out.push(BITS_PER_STATUS);
@@ -201,7 +199,7 @@ impl StatusList {
             .map_err(|_| TrustError::malformed(KIND, "the compressed list is too large"))?;
         out.extend_from_slice(&compressed_len.to_be_bytes());
         out.extend_from_slice(&compressed);
-        let signature = key.sign(&signed_message(&out));
+        let signature = key.sign(&signed_message(DOMAIN, &out));
         out.extend_from_slice(&signature);
         Ok(out)
     }
@@ -209,25 +207,8 @@ impl StatusList {
     /// Parses a signed list, checks its signature against the trust list's
     /// status keys, then inflates it within the declared size.
     pub fn parse_and_verify(bytes: &[u8], trust: &TrustList) -> Result<Self, TrustError> {
-        if bytes.len() > MAX_STATUS_LIST_BYTES {
-            return Err(TrustError::TooLarge {
-                kind: KIND,
-                len: bytes.len(),
-                max: MAX_STATUS_LIST_BYTES,
-            });
-        }
         let bad = |e| TrustError::malformed(KIND, e);
-        let mut reader = Reader::new(bytes);
-        if reader.take("magic", 4).map_err(bad)? != MAGIC {
-            return Err(TrustError::malformed(KIND, "this is not a status list"));
-        }
-        let version = reader.u8("version").map_err(bad)?;
-        if version != VERSION {
-            return Err(TrustError::malformed(
-                KIND,
-                format!("unsupported status list version {version}"),
-            ));
-        }
+        let mut reader = open_list(bytes, KIND, MAGIC, MAX_STATUS_LIST_BYTES)?;
         let signer = KeyId(reader.u16("signer key id").map_err(bad)?);
         let meta = ListMeta::read(&mut reader, KIND)?;
         let bits_per_status = reader.u8("bits per status").map_err(bad)?;
@@ -254,7 +235,7 @@ impl StatusList {
         let compressed = reader
             .take("compressed entries", compressed_len)
             .map_err(bad)?;
-        let message = signed_message(reader.consumed());
+        let message = signed_message(DOMAIN, reader.consumed());
         let signature: [u8; 64] = reader.array("signature").map_err(bad)?;
         reader.finish().map_err(bad)?;
 
@@ -349,10 +330,6 @@ fn inflate_exact(compressed: &[u8], expected: usize) -> Result<Vec<u8>, TrustErr
     }
     out.truncate(expected);
     Ok(out)
-}
-
-fn signed_message(body: &[u8]) -> Vec<u8> {
-    [DOMAIN, body].concat()
 }
 
 #[cfg(test)]

@@ -3,12 +3,13 @@
 use super::ed25519::{Ed25519PublicKey, Ed25519SigningKey};
 use super::error::{ListKind, TrustError};
 use super::keys::{IssuerKey, KeyId, KeyUsage};
-use super::meta::{ListMeta, timestamp_from_wire, timestamp_to_wire};
+use super::meta::{
+    LIST_VERSION, ListMeta, open_list, signed_message, timestamp_from_wire, timestamp_to_wire,
+};
 use crate::encoding::reader::Reader;
 
 const KIND: ListKind = ListKind::TrustList;
 const MAGIC: &[u8; 4] = b"SCTL";
-const VERSION: u8 = 1;
 /// Domain separation: a root signature over anything else is never a trust
 /// list signature.
 const DOMAIN: &[u8] = b"SC1/trust-list\0";
@@ -38,7 +39,7 @@ impl TrustList {
         let mut out =
             Vec::with_capacity(HEADER_LEN + self.keys.len() * KEY_ENTRY_LEN + SIGNATURE_LEN);
         out.extend_from_slice(MAGIC);
-        out.push(VERSION);
+        out.push(LIST_VERSION);
         self.meta.write(&mut out);
         // check() bounds the count by MAX_TRUST_LIST_KEYS, which fits a byte.
         out.push(u8::try_from(self.keys.len()).unwrap_or(u8::MAX));
@@ -49,7 +50,7 @@ impl TrustList {
             out.extend_from_slice(&timestamp_to_wire(key.not_after).to_be_bytes());
             out.extend_from_slice(&key.public.to_bytes());
         }
-        let signature = root.sign(&signed_message(&out));
+        let signature = root.sign(&signed_message(DOMAIN, &out));
         out.extend_from_slice(&signature);
         Ok(out)
     }
@@ -57,25 +58,8 @@ impl TrustList {
     /// Parses a signed list and checks its signature against the pinned
     /// roots. Dating and sequence are checked by the trust store.
     pub fn parse_and_verify(bytes: &[u8], roots: &[Ed25519PublicKey]) -> Result<Self, TrustError> {
-        if bytes.len() > MAX_TRUST_LIST_BYTES {
-            return Err(TrustError::TooLarge {
-                kind: KIND,
-                len: bytes.len(),
-                max: MAX_TRUST_LIST_BYTES,
-            });
-        }
         let bad = |e| TrustError::malformed(KIND, e);
-        let mut reader = Reader::new(bytes);
-        if reader.take("magic", 4).map_err(bad)? != MAGIC {
-            return Err(TrustError::malformed(KIND, "this is not a trust list"));
-        }
-        let version = reader.u8("version").map_err(bad)?;
-        if version != VERSION {
-            return Err(TrustError::malformed(
-                KIND,
-                format!("unsupported trust list version {version}"),
-            ));
-        }
+        open_list(bytes, KIND, MAGIC, MAX_TRUST_LIST_BYTES)?;
         let body_len = bytes
             .len()
             .checked_sub(SIGNATURE_LEN)
@@ -84,7 +68,7 @@ impl TrustList {
         let signature: &[u8; 64] = signature
             .try_into()
             .map_err(|_| TrustError::BadSignature { kind: KIND })?;
-        let message = signed_message(body);
+        let message = signed_message(DOMAIN, body);
         if !roots.iter().any(|root| root.verify(&message, signature)) {
             return Err(TrustError::BadSignature { kind: KIND });
         }
@@ -162,8 +146,4 @@ fn read_key(reader: &mut Reader<'_>) -> Result<IssuerKey, TrustError> {
         not_after,
         public,
     })
-}
-
-fn signed_message(body: &[u8]) -> Vec<u8> {
-    [DOMAIN, body].concat()
 }
