@@ -73,7 +73,9 @@ impl SignedCard {
     pub fn from_payload(payload: &[u8]) -> Result<Self, FormatError> {
         match Presentation::from_payload(payload)? {
             Presentation::Static(card) => Ok(card),
-            Presentation::Live(_) => Err(FormatError::UnsupportedVersion { byte: FORMAT_LIVE }),
+            Presentation::Live(_) => Err(FormatError::InvalidField(
+                "this is a live code, not a signed card",
+            )),
         }
     }
 
@@ -106,12 +108,13 @@ impl SignedCard {
 
     /// The issuer's signature (the last 64 bytes).
     pub(crate) fn issuer_signature(&self) -> [u8; 64] {
-        let mut signature = [0u8; 64];
+        // Parsing took exactly 64 signature bytes, so the conversion holds;
+        // the fallback (which verifies nothing) only keeps this total.
         let start = self.payload.len().saturating_sub(ISSUER_SIGNATURE_LEN);
-        if let Some(bytes) = self.payload.get(start..) {
-            signature.copy_from_slice(bytes);
-        }
-        signature
+        self.payload
+            .get(start..)
+            .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+            .unwrap_or([0; 64])
     }
 
     /// Reads format byte, record and signature; the reader must be at a
