@@ -32,7 +32,10 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| "unknown".to_owned());
         eprintln!("error: internal error ({message}); please report it");
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     match run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::NotValid) => ExitCode::from(EXIT_NOT_VALID),
@@ -41,6 +44,30 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Help and version go to stdout as clap prints them; a usage error
+/// becomes one line on stderr, like every other error.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        // Printing help can only fail if stdout is closed; nothing to add then.
+        let _ = error.print();
+        return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { 0 });
+    }
+    // clap's message is the text before its usage block; its lines are
+    // joined so that the error stays on one line.
+    let rendered = error.to_string();
+    let message = rendered.split("\n\n").next().unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("error: {message} (see --help)");
+    ExitCode::from(EXIT_ERROR)
 }
 
 /// How a command that did its job ended.

@@ -348,11 +348,15 @@ fn errors_are_one_line_with_exit_status_2() {
         ]),
         "RFC 3339",
     );
-    // No input at all is a usage error.
-    assert_eq!(
-        sandbox.run(&["verify", "--trust", "issuer"]).status.code(),
-        Some(2)
-    );
+    // No input at all is a usage error, also on one line.
+    let output = sandbox.run(&["verify", "--trust", "issuer"]);
+    assert_one_line_error(&output, "required arguments were not provided");
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+    let output = sandbox.run(&["verify", "--trust", "issuer", "--json", "--bogus"]);
+    assert_one_line_error(&output, "--bogus");
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+    // Help is not an error.
+    assert_eq!(sandbox.run(&["verify", "--help"]).status.code(), Some(0));
     // A bad CARD.json names the field.
     std::fs::write(sandbox.path("bad.json"), CARD_JSON.replace("VNM", "VNX")).unwrap();
     let output = sandbox.run(&[

@@ -99,7 +99,6 @@ fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         out: work.join("card.sdc"),
     };
     let signed = issue_card(&issuer, &issue, now)?;
-    write_atomic(&issue.out, format!("{}\n", signed.to_text()).as_bytes())?;
     let card = signed.card();
     println!(
         "   Card {} for {}, {}; valid {} to {}.",

@@ -32,7 +32,6 @@ pub fn init(args: &IssuerInitArgs) -> Result<Outcome> {
 pub fn issue(args: &IssueArgs) -> Result<Outcome> {
     let dir = IssuerDir::open(&args.dir)?;
     let signed = issue_card(&dir, args, Timestamp::now())?;
-    write_atomic(&args.out, format!("{}\n", signed.to_text()).as_bytes())?;
     let card = signed.card();
     println!(
         "Issued card {} for {}, {} ({}), valid {} to {}",
@@ -62,8 +61,9 @@ pub fn issue(args: &IssueArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Builds, checks and signs the card; registers it only when everything
-/// else is in order, so a bad CARD.json does not use up a status index.
+/// Builds, checks and signs the card and writes it to `args.out`;
+/// registers it only when everything else is in order, so a bad CARD.json
+/// does not use up a status index.
 pub fn issue_card(dir: &IssuerDir, args: &IssueArgs, now: Timestamp) -> Result<SignedCard> {
     let request = CardRequest::parse(&read_text_limited(&args.card, CARD_JSON_MAX, "card file")?)?;
     let photo = read_limited(&args.photo, PHOTO_MAX, "photo")?;
@@ -100,7 +100,9 @@ pub fn issue_card(dir: &IssuerDir, args: &IssueArgs, now: Timestamp) -> Result<S
     let (serial, index) = dir.register_card(now)?;
     card.serial = serial;
     card.status_index = index;
-    SignedCard::issue(&card, &dir.issuer_key()?).context("cannot sign the card")
+    let signed = SignedCard::issue(&card, &dir.issuer_key()?).context("cannot sign the card")?;
+    write_atomic(&args.out, format!("{}\n", signed.to_text()).as_bytes())?;
+    Ok(signed)
 }
 
 pub fn revoke(args: &RevokeArgs) -> Result<Outcome> {
