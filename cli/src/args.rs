@@ -32,6 +32,9 @@ pub enum Command {
     /// Check cards as an officer would, offline. Exit 0 if every card is
     /// valid, 1 if any is not, 2 on a usage or I/O error.
     Verify(VerifyArgs),
+    /// Decode every QR code in images (any content): text, version and
+    /// position. Exit 0 if every image holds a code, 1 if one does not.
+    Scan(ScanArgs),
     /// Walk through the main job end to end: issue a card, show its live
     /// QR, verify it, and show what a screenshot and a revocation do.
     Demo(DemoArgs),
@@ -225,6 +228,16 @@ pub struct VerifyArgs {
     /// codes already scanned). Default: DIR/verifier-state.json.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Images (PNG, JPEG).
+    #[arg(value_name = "IMAGE", required = true)]
+    pub images: Vec<PathBuf>,
+    /// One JSON object per image, one per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

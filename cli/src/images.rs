@@ -1,14 +1,15 @@
 //! Image files in, QR codes out.
 
 use anyhow::{Context, Result};
-use docket_core::qr::{DecodedQr, GrayFrame, MAX_FRAME_SIDE, read_codes};
+use docket_core::qr::scan::{FoundCode, ScanMode, scan};
+use docket_core::qr::{GrayFrame, MAX_FRAME_SIDE};
 use std::path::Path;
 
 /// Largest image file read.
 const MAX_IMAGE_FILE: u64 = 64 * 1024 * 1024;
 
-/// Every QR code found in an image file (PNG or JPEG).
-pub fn qr_codes_in(path: &Path) -> Result<Vec<DecodedQr>> {
+/// Every QR code the frame scanner finds in an image file (PNG or JPEG).
+pub fn qr_codes_in(path: &Path, mode: ScanMode) -> Result<Vec<FoundCode>> {
     let bytes = crate::files::read_limited(path, MAX_IMAGE_FILE, "image")?;
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -25,5 +26,5 @@ pub fn qr_codes_in(path: &Path) -> Result<Vec<DecodedQr>> {
     let (width, height) = (luma.width() as usize, luma.height() as usize);
     let frame = GrayFrame::new(width, height, width, luma.as_raw())
         .with_context(|| format!("cannot scan {}", path.display()))?;
-    Ok(read_codes(&frame))
+    Ok(scan(&frame, mode))
 }

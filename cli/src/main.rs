@@ -92,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Present(a) => commands::present::present(&a),
         Command::Qr(a) => commands::present::qr(&a),
         Command::Verify(a) => commands::verify::verify(&a),
+        Command::Scan(a) => commands::scan::scan(&a),
         Command::Demo(a) => commands::demo::demo(&a),
     }
 }

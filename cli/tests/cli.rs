@@ -320,6 +320,36 @@ fn several_images_one_json_object_each_and_an_image_without_a_code() {
 }
 
 #[test]
+fn scan_reports_any_code_with_its_version_and_position() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&[
+        "qr",
+        "--text",
+        "https://example.org/a?b=c",
+        "--png",
+        "url.png",
+    ]);
+    image::GrayImage::from_pixel(64, 64, image::Luma([255]))
+        .save(sandbox.path("blank.png"))
+        .unwrap();
+    let output = sandbox.run(&["scan", "--json", "url.png", "blank.png"]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["codes"][0]["text"], "https://example.org/a?b=c");
+    assert_eq!(lines[0]["codes"][0]["version"], 2);
+    // Module size 8 and a 4-module quiet zone: the code starts at (32, 32).
+    let corner = &lines[0]["codes"][0]["corners"][0];
+    assert!((corner[0].as_f64().unwrap() - 32.0).abs() < 2.0, "{corner}");
+    assert_eq!(lines[1]["codes"].as_array().unwrap().len(), 0);
+    let human = sandbox.ok(&["scan", "url.png"]);
+    assert!(human.contains("QR version 2") && human.contains("https://example.org/a?b=c"));
+}
+
+#[test]
 fn errors_are_one_line_with_exit_status_2() {
     let sandbox = Sandbox::new();
     assert_one_line_error(

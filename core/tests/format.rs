@@ -131,7 +131,11 @@ fn non_canonical_base45_is_refused() {
     assert_eq!(error_code("SC1:BB8V5"), "bad_base45");
     // Length 1 mod 3.
     let body_len = text.len() - 4;
-    let padding = if body_len % 3 == 0 { "0" } else { "00" };
+    let padding = if body_len.is_multiple_of(3) {
+        "0"
+    } else {
+        "00"
+    };
     assert_eq!((body_len + padding.len()) % 3, 1);
     assert_eq!(error_code(&format!("{text}{padding}")), "bad_base45");
 }

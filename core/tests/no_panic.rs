@@ -8,7 +8,8 @@ use common::*;
 use docket_core::card::{BirthDate, CardDate, HolderName, Nationality, Serial};
 use docket_core::device::{DevicePublicKey, DeviceSignature};
 use docket_core::encoding::base45;
-use docket_core::qr::{GrayFrame, read_codes};
+use docket_core::qr::GrayFrame;
+use docket_core::qr::scan::{ScanMode, scan};
 use docket_core::sc1::Presentation;
 use docket_core::trust::{StatusList, TrustList, TrustStore};
 use proptest::prelude::*;
@@ -123,7 +124,7 @@ proptest! {
         pixels in proptest::collection::vec(any::<u8>(), 0..14_400),
     ) {
         if let Ok(frame) = GrayFrame::new(width, height, width, &pixels) {
-            let _ = read_codes(&frame);
+            let _ = scan(&frame, ScanMode::AnyQr);
         }
     }
 }

@@ -5,7 +5,8 @@
 mod common;
 
 use common::*;
-use docket_core::qr::{GrayFrame, QrMatrix, RenderOptions, read_codes, to_gray};
+use docket_core::qr::scan::{ScanMode, scan};
+use docket_core::qr::{GrayFrame, QrMatrix, RenderOptions, to_gray};
 
 /// Every total name length from 1 to 64 bytes, split as evenly as the
 /// per-name guarantee allows.
@@ -83,7 +84,7 @@ fn a_live_code_drawn_as_an_image_reads_back_and_verifies() {
     .unwrap();
     let side = side as usize;
     let frame = GrayFrame::new(side, side, side, &pixels).unwrap();
-    let codes = read_codes(&frame);
+    let codes = scan(&frame, ScanMode::Sc1);
     assert_eq!(codes.len(), 1);
     assert_eq!(codes[0].text, text);
     assert_eq!(codes[0].version, matrix.version());

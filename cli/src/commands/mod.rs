@@ -4,6 +4,7 @@ pub mod demo;
 pub mod device;
 pub mod issuer;
 pub mod present;
+pub mod scan;
 pub mod verify;
 
 use crate::files::{read_limited, read_text_limited};

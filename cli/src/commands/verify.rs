@@ -9,6 +9,7 @@ use crate::images::qr_codes_in;
 use crate::issuer_dir::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
 use crate::output::{VerdictJson, human};
 use anyhow::{Context, Result};
+use docket_core::qr::scan::ScanMode;
 use docket_core::trust::{
     Ed25519PublicKey, ListFloor, MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES, TrustError,
     TrustStore,
@@ -146,7 +147,9 @@ impl Checked {
 /// Reads the QR codes in an image and verifies the SC1 one (or, if there
 /// is none, the first code, which then fails as "not a Secure Docket Card").
 pub fn check_image(officer: &mut Officer, path: &Path, now: Timestamp) -> Result<Checked> {
-    let codes = qr_codes_in(path)?;
+    // Any QR, so that a code that is not a card is reported as such
+    // rather than as no code at all.
+    let codes = qr_codes_in(path, ScanMode::AnyQr)?;
     let chosen = codes
         .iter()
         .find(|code| code.text.starts_with(docket_core::sc1::PREFIX))

@@ -7,10 +7,11 @@
 //! so every live code a wallet rotates through has the same version and
 //! size on screen.
 
+mod frame;
 mod matrix;
-mod read;
 mod render;
+pub mod scan;
 
+pub use frame::{FrameError, GrayFrame, MAX_FRAME_SIDE, luma_from_rgba};
 pub use matrix::{QrError, QrMatrix, smallest_alphanumeric_version};
-pub use read::{DecodedQr, FrameError, GrayFrame, MAX_FRAME_SIDE, read_codes};
 pub use render::{RenderOptions, TerminalStyle, to_gray, to_png, to_svg, to_terminal};

@@ -1,0 +1,178 @@
+//! Camera frames as the scanner reads them: 8-bit luma with a row stride,
+//! borrowed from the platform's buffer where it already is luma (Android's
+//! NV21 and YUV_420_888, iOS's 420f/420v: the Y plane comes first), or
+//! converted once from RGBA.
+
+use thiserror::Error;
+
+/// Largest width or height accepted (an 8K frame).
+pub const MAX_FRAME_SIDE: usize = 8192;
+/// Smallest width or height that can hold a version-1 code.
+const MIN_FRAME_SIDE: usize = 21;
+
+/// A frame that cannot be scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FrameError {
+    /// Width or height outside 21 to 8192 pixels.
+    #[error(
+        "the image is {width}x{height}; it must be between {MIN_FRAME_SIDE} and {MAX_FRAME_SIDE} pixels on each side"
+    )]
+    BadSize {
+        /// Width in pixels.
+        width: usize,
+        /// Height in pixels.
+        height: usize,
+    },
+    /// The row stride is shorter than a row, or the buffer shorter than the
+    /// frame.
+    #[error("the image buffer is {len} bytes, too short for {height} rows of stride {stride}")]
+    BufferTooShort {
+        /// Bytes provided.
+        len: usize,
+        /// Rows.
+        height: usize,
+        /// Bytes per row.
+        stride: usize,
+    },
+}
+
+/// A borrowed 8-bit grayscale frame (0 = black).
+#[derive(Debug, Clone, Copy)]
+pub struct GrayFrame<'a> {
+    width: usize,
+    height: usize,
+    stride: usize,
+    pixels: &'a [u8],
+}
+
+impl<'a> GrayFrame<'a> {
+    /// Checks the geometry against the buffer.
+    pub fn new(
+        width: usize,
+        height: usize,
+        stride: usize,
+        pixels: &'a [u8],
+    ) -> Result<Self, FrameError> {
+        let side_ok = |s: usize| (MIN_FRAME_SIDE..=MAX_FRAME_SIDE).contains(&s);
+        if !side_ok(width) || !side_ok(height) {
+            return Err(FrameError::BadSize { width, height });
+        }
+        let needed = stride
+            .checked_mul(height - 1)
+            .and_then(|n| n.checked_add(width));
+        if stride < width || needed.is_none_or(|n| pixels.len() < n) {
+            return Err(FrameError::BufferTooShort {
+                len: pixels.len(),
+                height,
+                stride,
+            });
+        }
+        Ok(GrayFrame {
+            width,
+            height,
+            stride,
+            pixels,
+        })
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Row `y` (`width` pixels; empty beyond the frame).
+    pub fn row(&self, y: usize) -> &'a [u8] {
+        let start = y * self.stride;
+        self.pixels
+            .get(start..start + self.width)
+            .unwrap_or_default()
+    }
+
+    /// The pixel at (`x`, `y`); white beyond the frame.
+    pub fn luma(&self, x: usize, y: usize) -> u8 {
+        self.pixels.get(y * self.stride + x).copied().unwrap_or(255)
+    }
+}
+
+/// The luma of an RGBA (or BGRA with `bgr = true`) buffer, ITU-R BT.601
+/// weights in integer arithmetic, as a tightly packed buffer for
+/// [`GrayFrame::new`] with `stride = width`.
+pub fn luma_from_rgba(
+    width: usize,
+    height: usize,
+    stride: usize,
+    rgba: &[u8],
+    bgr: bool,
+) -> Result<Vec<u8>, FrameError> {
+    let row_bytes = width
+        .checked_mul(4)
+        .ok_or(FrameError::BadSize { width, height })?;
+    // Geometry is checked exactly as for a gray frame of 4-byte pixels.
+    GrayFrame::new(row_bytes.max(MIN_FRAME_SIDE), height, stride, rgba)?;
+    if !(MIN_FRAME_SIDE..=MAX_FRAME_SIDE).contains(&width) {
+        return Err(FrameError::BadSize { width, height });
+    }
+    let mut luma = Vec::with_capacity(width * height);
+    for y in 0..height {
+        let row = rgba
+            .get(y * stride..y * stride + row_bytes)
+            .unwrap_or_default();
+        luma.extend(row.chunks_exact(4).map(|px| {
+            let (r, g, b) = if bgr {
+                (px[2], px[1], px[0])
+            } else {
+                (px[0], px[1], px[2])
+            };
+            ((77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b) + 128) >> 8) as u8
+        }));
+    }
+    Ok(luma)
+}
+
+impl<'a> GrayFrame<'a> {
+    /// The Y plane of an NV21 / NV12 / YUV_420_888 / 420f buffer: the
+    /// first `height` rows of `y_stride` bytes (the chroma that follows is
+    /// not needed to find a code).
+    pub fn from_yuv420(
+        width: usize,
+        height: usize,
+        y_stride: usize,
+        data: &'a [u8],
+    ) -> Result<Self, FrameError> {
+        GrayFrame::new(width, height, y_stride, data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rgba_and_bgra_become_luma() {
+        let (w, h) = (21, 21);
+        let mut rgba = vec![0u8; w * h * 4 + 8];
+        rgba[0..4].copy_from_slice(&[255, 0, 0, 255]);
+        rgba[4..8].copy_from_slice(&[0, 255, 0, 255]);
+        rgba[8..12].copy_from_slice(&[255, 255, 255, 255]);
+        let luma = luma_from_rgba(w, h, w * 4, &rgba, false).unwrap();
+        assert_eq!(&luma[..3], &[77, 149, 255]);
+        let bgr = luma_from_rgba(w, h, w * 4, &rgba, true).unwrap();
+        assert_eq!(bgr[0], 29);
+        assert_eq!(luma.len(), w * h);
+        assert!(luma_from_rgba(w, h, w * 4, &rgba[..100], false).is_err());
+        assert!(luma_from_rgba(5, h, 20, &rgba, false).is_err());
+    }
+
+    #[test]
+    fn the_y_plane_is_a_frame() {
+        let data = vec![7u8; 32 * 24 + 32 * 12];
+        let frame = GrayFrame::from_yuv420(30, 24, 32, &data).unwrap();
+        assert_eq!(frame.row(23).len(), 30);
+        assert_eq!(frame.luma(29, 23), 7);
+    }
+}
