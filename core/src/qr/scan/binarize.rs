@@ -15,26 +15,33 @@ use crate::qr::GrayFrame;
 /// (ZXing's value): noise in a flat area then stays white.
 pub const DEFAULT_MIN_RANGE: u32 = 24;
 
-/// A black-and-white image, one byte per pixel (1 = black).
+/// A black-and-white view of a frame: each pixel is black when its gray
+/// is at most its block's threshold. Nothing is materialised per pixel:
+/// the finder search thresholds only the rows it scans, and everything
+/// else asks about single pixels.
 #[derive(Debug, Clone)]
-pub struct BitMatrix {
-    width: usize,
-    height: usize,
-    bits: Vec<u8>,
-    block: usize,
+pub struct BitMatrix<'a> {
+    frame: GrayFrame<'a>,
+    /// log2 of the block size.
+    shift: u32,
     blocks_x: usize,
-    thresholds: Vec<u32>,
+    thresholds: Vec<u8>,
 }
 
-impl BitMatrix {
+impl BitMatrix<'_> {
     /// Width in pixels.
     pub fn width(&self) -> usize {
-        self.width
+        self.frame.width()
     }
 
     /// Height in pixels.
     pub fn height(&self) -> usize {
-        self.height
+        self.frame.height()
+    }
+
+    fn threshold(&self, x: usize, y: usize) -> u8 {
+        let index = (y >> self.shift) * self.blocks_x + (x >> self.shift);
+        self.thresholds.get(index).copied().unwrap_or(0)
     }
 
     /// Whether the pixel is black; outside the image counts as white.
@@ -43,81 +50,60 @@ impl BitMatrix {
             return false;
         }
         let (x, y) = (x as usize, y as usize);
-        x < self.width && self.bits.get(y * self.width + x).is_some_and(|b| *b != 0)
+        x < self.width() && y < self.height() && self.frame.luma(x, y) <= self.threshold(x, y)
     }
 
     /// The threshold used around pixel (`x`, `y`): gray at or below it is
     /// black.
     pub fn threshold_at(&self, x: f32, y: f32) -> u32 {
-        let bx = (x.max(0.0) as usize / self.block).min(self.blocks_x.saturating_sub(1));
-        let by = y.max(0.0) as usize / self.block;
-        let last = self.thresholds.len().saturating_sub(1);
-        self.thresholds
-            .get((by * self.blocks_x + bx).min(last))
-            .copied()
-            .unwrap_or(128)
+        let x = (x.max(0.0) as usize).min(self.width().saturating_sub(1));
+        let y = (y.max(0.0) as usize).min(self.height().saturating_sub(1));
+        u32::from(self.threshold(x, y))
     }
 
-    /// One row, for run-length scanning.
-    pub fn row(&self, y: usize) -> &[u8] {
-        let start = y * self.width;
-        self.bits.get(start..start + self.width).unwrap_or_default()
+    /// Row `y` as 0 (white) and 1 (black) bytes, into `out`.
+    pub fn row_into(&self, y: usize, out: &mut Vec<u8>) {
+        out.clear();
+        let block = 1usize << self.shift;
+        let row = self.frame.row(y);
+        let thresholds = self
+            .thresholds
+            .get((y >> self.shift) * self.blocks_x..)
+            .unwrap_or_default();
+        for (pixels, &threshold) in row.chunks(block).zip(thresholds) {
+            out.extend(pixels.iter().map(|&luma| u8::from(luma <= threshold)));
+        }
     }
 }
 
 /// Binarizes with square blocks of `block` pixels (8, 16 or 32; other
 /// sizes use 8); blocks whose range is at most `min_range` gray levels
 /// count as flat.
-pub fn hybrid(frame: &GrayFrame<'_>, block: usize, min_range: u32) -> BitMatrix {
-    // A block size known at compile time turns the per-pixel loops into
+pub fn hybrid<'a>(frame: &GrayFrame<'a>, block: usize, min_range: u32) -> BitMatrix<'a> {
+    // A block size known at compile time turns the statistics loops into
     // fixed-length ones that the compiler unrolls and vectorises.
-    match block {
-        16 => hybrid_with::<16>(frame, min_range),
-        32 => hybrid_with::<32>(frame, min_range),
-        _ => hybrid_with::<8>(frame, min_range),
+    let (shift, thresholds) = match block {
+        16 => (4, thresholds::<16>(frame, min_range)),
+        32 => (5, thresholds::<32>(frame, min_range)),
+        _ => (3, thresholds::<8>(frame, min_range)),
+    };
+    BitMatrix {
+        frame: *frame,
+        shift,
+        blocks_x: frame.width().div_ceil(1 << shift),
+        thresholds,
     }
 }
 
-fn hybrid_with<const B: usize>(frame: &GrayFrame<'_>, min_range: u32) -> BitMatrix {
-    let (width, height) = (frame.width(), frame.height());
-    let blocks_x = width.div_ceil(B);
-    let blocks_y = height.div_ceil(B);
+/// Every block's threshold.
+fn thresholds<const B: usize>(frame: &GrayFrame<'_>, min_range: u32) -> Vec<u8> {
+    let blocks_x = frame.width().div_ceil(B);
+    let blocks_y = frame.height().div_ceil(B);
     let (black_points, contrasty) = block_black_points::<B>(frame, blocks_x, blocks_y, min_range);
-    let thresholds = neighbourhood_means(&black_points, &contrasty, blocks_x, blocks_y);
-    let mut bits = vec![0u8; width * height];
-    for (y, out_row) in bits.chunks_exact_mut(width.max(1)).enumerate().take(height) {
-        let row = frame.row(y);
-        let row_thresholds = thresholds.get((y / B) * blocks_x..).unwrap_or_default();
-        let (whole_in, tail_in) = row.as_chunks::<B>();
-        let (whole_out, tail_out) = out_row.as_chunks_mut::<B>();
-        for ((pixels, out), &threshold) in whole_in
-            .iter()
-            .zip(whole_out.iter_mut())
-            .zip(row_thresholds)
-        {
-            let threshold = threshold.min(255) as u8;
-            for (bit, &luma) in out.iter_mut().zip(pixels) {
-                *bit = u8::from(luma <= threshold);
-            }
-        }
-        // The partial block at the right edge.
-        let threshold = row_thresholds
-            .get(blocks_x.saturating_sub(1))
-            .copied()
-            .unwrap_or(0)
-            .min(255) as u8;
-        for (bit, &luma) in tail_out.iter_mut().zip(tail_in) {
-            *bit = u8::from(luma <= threshold);
-        }
-    }
-    BitMatrix {
-        width,
-        height,
-        bits,
-        block: B,
-        blocks_x,
-        thresholds,
-    }
+    neighbourhood_means(&black_points, &contrasty, blocks_x, blocks_y)
+        .into_iter()
+        .map(|t| t.min(255) as u8)
+        .collect()
 }
 
 /// The frame smoothed with a 3×3 box filter: sensor noise speckles black
@@ -338,6 +324,10 @@ mod tests {
         let pixels = vec![128u8; 30 * 25];
         let frame = GrayFrame::new(30, 25, 30, &pixels).unwrap();
         let bits = hybrid(&frame, 8, DEFAULT_MIN_RANGE);
-        assert!((0..25).all(|y| bits.row(y).iter().all(|b| *b == 0)));
+        let mut row = Vec::new();
+        assert!((0..25).all(|y| {
+            bits.row_into(y, &mut row);
+            row.len() == 30 && row.iter().all(|b| *b == 0)
+        }));
     }
 }

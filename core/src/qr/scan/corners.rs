@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 /// top-right, bottom-right, bottom-left, given the code's reading
 /// directions `right` and `down` (unit vectors in the image).
 pub fn finder_corners(
-    bits: &BitMatrix,
+    bits: &BitMatrix<'_>,
     finder: &FinderPattern,
     right: Point,
     down: Point,
@@ -74,7 +74,7 @@ pub fn finder_corners(
 /// `direction`: through the centre's black, the white ring, into black. If
 /// blur has filled the white ring, the centre blob itself is the ring.
 fn ring_pixel(
-    bits: &BitMatrix,
+    bits: &BitMatrix<'_>,
     center: Point,
     direction: Point,
     module: f32,

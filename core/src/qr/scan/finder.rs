@@ -53,11 +53,12 @@ impl FinderPattern {
 }
 
 /// Every finder pattern found scanning every `skip`-th row.
-pub fn find(bits: &BitMatrix, skip: usize) -> Vec<FinderPattern> {
+pub fn find(bits: &BitMatrix<'_>, skip: usize) -> Vec<FinderPattern> {
     let mut finder = Finder {
         bits,
         found: Vec::new(),
         runs: Vec::with_capacity(bits.width() / 2),
+        row: Vec::with_capacity(bits.width()),
     };
     let skip = skip.max(1);
     let mut y = skip / 2;
@@ -70,31 +71,30 @@ pub fn find(bits: &BitMatrix, skip: usize) -> Vec<FinderPattern> {
 }
 
 struct Finder<'a> {
-    bits: &'a BitMatrix,
+    bits: &'a BitMatrix<'a>,
     found: Vec<FinderPattern>,
     /// The current row's runs: (length, end position), reused per row.
     runs: Vec<(u32, usize)>,
+    /// The current row in black and white, reused per row.
+    row: Vec<u8>,
 }
 
 impl Finder<'_> {
     /// Finds 1:1:3:1:1 windows among the row's runs and confirms them.
     fn scan_row(&mut self, y: usize) {
-        let row = self.bits.row(y);
+        let mut buffer = std::mem::take(&mut self.row);
+        self.bits.row_into(y, &mut buffer);
+        let row = buffer.as_slice();
         // Run lengths with their end positions; colours alternate.
         self.runs.clear();
         let mut x = 0;
         while let Some(&colour) = row.get(x) {
-            let length = row
-                .get(x..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| b != colour)
-                .unwrap_or(row.len() - x);
-            x += length;
-            self.runs.push((length as u32, x));
+            let end = run_end(row, x, colour);
+            self.runs.push(((end - x) as u32, end));
+            x = end;
         }
-        let first_black = usize::from(row.first() != Some(&1));
-        let mut i = first_black;
+        let first_black_run = usize::from(row.first() != Some(&1));
+        let mut i = first_black_run;
         while let Some(&[a, b, c, d, (last, end_x)]) = self.runs.get(i..i + 5) {
             let state = [a.0, b.0, c.0, d.0, last];
             if pattern_cross(&state) && self.handle_possible_center(&state, y, end_x) {
@@ -104,6 +104,7 @@ impl Finder<'_> {
                 i += 2;
             }
         }
+        self.row = buffer;
     }
 
     /// Confirms a horizontal hit ending at `end_x` and records its centre.
@@ -272,6 +273,26 @@ impl Finder<'_> {
     }
 }
 
+/// Where the run of `colour` (0 or 1) starting at `start` ends: eight
+/// pixels at a time, as one 64-bit word compared with the colour repeated,
+/// the first differing byte found by counting trailing zero bits.
+fn run_end(row: &[u8], start: usize, colour: u8) -> usize {
+    let repeated = u64::from(colour) * 0x0101_0101_0101_0101;
+    let mut x = start;
+    while let Some(word) = row
+        .get(x..x + 8)
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+    {
+        let difference = u64::from_le_bytes(word) ^ repeated;
+        if difference != 0 {
+            return x + (difference.trailing_zeros() / 8) as usize;
+        }
+        x += 8;
+    }
+    let tail = row.get(x..).unwrap_or_default();
+    x + tail.iter().position(|&b| b != colour).unwrap_or(tail.len())
+}
+
 #[derive(Clone, Copy)]
 enum Axis {
     Vertical,
@@ -309,6 +330,17 @@ fn ratio_ok(state: &[u32; 5], tolerance: f32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_ends_are_found_across_words() {
+        let row: Vec<u8> = [vec![1u8; 3], vec![0; 13], vec![1; 8], vec![0; 2]].concat();
+        assert_eq!(run_end(&row, 0, 1), 3);
+        assert_eq!(run_end(&row, 3, 0), 16);
+        assert_eq!(run_end(&row, 16, 1), 24);
+        assert_eq!(run_end(&row, 24, 0), 26);
+        assert_eq!(run_end(&row, 26, 0), 26);
+        assert_eq!(run_end(&[], 0, 0), 0);
+    }
 
     #[test]
     fn ratio_test_accepts_finders_and_refuses_other_runs() {

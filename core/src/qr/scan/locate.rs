@@ -12,6 +12,18 @@ use rqrr::SimpleGrid;
 /// Most finder patterns considered when forming triples (C(16, 3) = 560).
 const MAX_FINDERS_FOR_TRIPLES: usize = 16;
 
+/// How a grid's perspective is modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// A homography fitted to the finders' traced corners: handles strong
+    /// perspective.
+    FinderCorners,
+    /// ZXing's model: three centres and a parallelogram's fourth corner,
+    /// corrected by the alignment pattern. The fallback when corners cannot
+    /// be traced (heavy blur).
+    Parallelogram,
+}
+
 /// Three finder patterns, oriented.
 #[derive(Debug, Clone, Copy)]
 pub struct Triple {
@@ -169,18 +181,60 @@ impl Triple {
             .map(|f| corners::finder_corners(bits, &f, right, down))
     }
 
-    /// Candidate transforms for a grid of `dimension` modules, best first:
-    /// fitted to the finder corners (and refined with the alignment
-    /// pattern when it is found), then the parallelogram model with and
-    /// without the alignment pattern.
+    /// Candidate transforms of one model for a grid of `dimension`
+    /// modules, best first. Fitted: to the finder corners, refined with
+    /// the alignment pattern when it is found. Parallelogram: the three
+    /// finder centres, with and without the alignment pattern. The models
+    /// are built one at a time because the first usually decodes and the
+    /// second costs an alignment search of its own.
     pub fn transforms(
         &self,
-        bits: &BitMatrix,
+        model: Model,
+        bits: &BitMatrix<'_>,
         dimension: usize,
         corners: &[Option<[Point; 4]>; 3],
     ) -> Vec<Perspective> {
+        let mut out = Vec::with_capacity(2);
+        match model {
+            Model::FinderCorners => {
+                let mut pairs = self.corner_pairs(dimension, corners);
+                if pairs.len() >= 7
+                    && let Some(fitted) = Perspective::fit(&pairs)
+                {
+                    if dimension > 21
+                        && let Some(alignment) = find_alignment(bits, &fitted, dimension, 2.0)
+                    {
+                        // The alignment pattern anchors the far corner the
+                        // finders cannot see: weigh it like a finder.
+                        let d = dimension as f32;
+                        pairs.extend([(Point::new(d - 6.5, d - 6.5), alignment); 4]);
+                        out.extend(Perspective::fit(&pairs));
+                    }
+                    out.push(fitted);
+                }
+            }
+            Model::Parallelogram => {
+                if let Some(affine) = self.affine_transform(dimension) {
+                    if dimension > 21
+                        && let Some(alignment) = find_alignment(bits, &affine, dimension, 4.0)
+                    {
+                        out.extend(self.aligned_transform(dimension, alignment));
+                    }
+                    out.push(affine);
+                }
+            }
+        }
+        out
+    }
+
+    /// Module-space to image correspondences: the three finder centres and
+    /// the traced corners of each finder.
+    fn corner_pairs(
+        &self,
+        dimension: usize,
+        corners: &[Option<[Point; 4]>; 3],
+    ) -> Vec<(Point, Point)> {
         let d = dimension as f32;
-        let mut out = Vec::with_capacity(4);
         let mut pairs = vec![
             (Point::new(3.5, 3.5), self.top_left.center),
             (Point::new(d - 3.5, 3.5), self.top_right.center),
@@ -199,29 +253,7 @@ impl Triple {
                 }
             }
         }
-        if pairs.len() >= 7
-            && let Some(fitted) = Perspective::fit(&pairs)
-        {
-            if dimension > 21
-                && let Some(alignment) = find_alignment(bits, &fitted, dimension, 2.0)
-            {
-                // The alignment pattern anchors the far corner the
-                // finders cannot see: weigh it like a finder.
-                let anchor = (Point::new(d - 6.5, d - 6.5), alignment);
-                pairs.extend([anchor; 4]);
-                out.extend(Perspective::fit(&pairs));
-            }
-            out.push(fitted);
-        }
-        if let Some(affine) = self.affine_transform(dimension) {
-            if dimension > 21
-                && let Some(alignment) = find_alignment(bits, &affine, dimension, 4.0)
-            {
-                out.extend(self.aligned_transform(dimension, alignment));
-            }
-            out.push(affine);
-        }
-        out
+        pairs
     }
 
     /// The transform assuming the code is a parallelogram (no perspective).
@@ -291,7 +323,7 @@ fn inside(p: Point, corners: &[(f32, f32); 4]) -> bool {
 /// pattern, within `reach` modules, for the 5×5 module pattern (dark
 /// ring, light ring, dark centre); returns its centre in pixels.
 pub fn find_alignment(
-    bits: &BitMatrix,
+    bits: &BitMatrix<'_>,
     transform: &Perspective,
     dimension: usize,
     reach: f32,
@@ -321,7 +353,7 @@ pub fn find_alignment(
 
 /// How many of the 25 modules of an alignment pattern centred at module
 /// coordinates (u, v) read as expected.
-fn alignment_score(bits: &BitMatrix, transform: &Perspective, u: f32, v: f32) -> Option<u32> {
+fn alignment_score(bits: &BitMatrix<'_>, transform: &Perspective, u: f32, v: f32) -> Option<u32> {
     let mut score = 0;
     for dy in -2i32..=2 {
         for dx in -2i32..=2 {
@@ -349,7 +381,7 @@ pub enum Sampling {
 /// Reads every module at its centre, row by row.
 pub fn sample(
     frame: &GrayFrame<'_>,
-    bits: &BitMatrix,
+    bits: &BitMatrix<'_>,
     transform: &Perspective,
     dimension: usize,
     sampling: Sampling,
@@ -367,7 +399,10 @@ pub fn sample(
                 return None;
             }
             let black = match sampling {
-                Sampling::Binary => bits.is_black(p.x.floor() as i32, p.y.floor() as i32),
+                // Checked above to be at least -2: truncation toward zero
+                // only differs from floor on (-1, 0), which reads white
+                // either way.
+                Sampling::Binary => bits.is_black(p.x as i32, p.y as i32),
                 Sampling::Gray => bilinear(frame, p) <= bits.threshold_at(p.x, p.y) as f32,
             };
             if let Some(module) = modules.get_mut(y * dimension + x) {
@@ -421,7 +456,7 @@ fn bilinear(frame: &GrayFrame<'_>, p: Point) -> f32 {
 
 /// Length in pixels of the black-white-black run from `from` towards `to`
 /// and the same away from it: from a finder's centre that is 7 modules.
-fn bwb_run_both_ways(bits: &BitMatrix, from: Point, to: Point) -> Option<f32> {
+fn bwb_run_both_ways(bits: &BitMatrix<'_>, from: Point, to: Point) -> Option<f32> {
     let mut result = bwb_run(bits, from, to)?;
     // The other way: mirror `to` through `from`, clipped to the image.
     let mut other_x = from.x - (to.x - from.x);
@@ -449,7 +484,7 @@ fn bwb_run_both_ways(bits: &BitMatrix, from: Point, to: Point) -> Option<f32> {
 
 /// Walks from `from` towards `to` (Bresenham) through black, white, black
 /// and returns the distance walked when the second black run ends.
-fn bwb_run(bits: &BitMatrix, from: Point, to: Point) -> Option<f32> {
+fn bwb_run(bits: &BitMatrix<'_>, from: Point, to: Point) -> Option<f32> {
     let (mut x0, mut y0, mut x1, mut y1) = (from.x as i32, from.y as i32, to.x as i32, to.y as i32);
     let steep = (y1 - y0).abs() > (x1 - x0).abs();
     if steep {

@@ -171,7 +171,7 @@ pub fn scan_counting(frame: &GrayFrame<'_>, mode: ScanMode) -> (Vec<FoundCode>, 
 
 fn decode_triple(
     frame: &GrayFrame<'_>,
-    bits: &binarize::BitMatrix,
+    bits: &binarize::BitMatrix<'_>,
     triple: &locate::Triple,
     max_version: u8,
     mode: ScanMode,
@@ -184,7 +184,11 @@ fn decode_triple(
         .into_iter()
         .take(MAX_DIMENSIONS)
     {
-        for transform in triple.transforms(bits, dimension, &corners) {
+        let models = [locate::Model::FinderCorners, locate::Model::Parallelogram];
+        for transform in models
+            .into_iter()
+            .flat_map(|model| triple.transforms(model, bits, dimension, &corners))
+        {
             for sampling in [locate::Sampling::Binary, locate::Sampling::Gray] {
                 if work.samplings >= MAX_SAMPLINGS_PER_FRAME {
                     return None;
