@@ -2,11 +2,15 @@
 
 use anyhow::{Context, Result};
 use docket_core::qr::scan::{FoundCode, ScanMode, scan};
-use docket_core::qr::{GrayFrame, MAX_FRAME_SIDE};
+use docket_core::qr::{GrayFrame, MAX_FRAME_PIXELS, MAX_FRAME_SIDE};
+use image::imageops::FilterType;
 use std::path::Path;
 
 /// Largest image file read.
 const MAX_IMAGE_FILE: u64 = 64 * 1024 * 1024;
+/// Largest image decoded (a 48-megapixel phone photo is 8000×6000); larger
+/// than the scanner takes, it is downscaled first.
+const MAX_DECODED_SIDE: u32 = 20_000;
 
 /// Every QR code the frame scanner finds in an image file (PNG or JPEG).
 pub fn qr_codes_in(path: &Path, mode: ScanMode) -> Result<Vec<FoundCode>> {
@@ -15,16 +19,33 @@ pub fn qr_codes_in(path: &Path, mode: ScanMode) -> Result<Vec<FoundCode>> {
         .with_guessed_format()
         .with_context(|| format!("cannot read image {}", path.display()))?;
     let mut limits = image::Limits::default();
-    let side = u32::try_from(MAX_FRAME_SIDE).unwrap_or(u32::MAX);
-    limits.max_image_width = Some(side);
-    limits.max_image_height = Some(side);
+    limits.max_image_width = Some(MAX_DECODED_SIDE);
+    limits.max_image_height = Some(MAX_DECODED_SIDE);
     reader.limits(limits);
-    let luma = reader
+    let image = reader
         .decode()
-        .with_context(|| format!("{} is not a readable PNG or JPEG image", path.display()))?
-        .to_luma8();
+        .with_context(|| format!("{} is not a readable PNG or JPEG image", path.display()))?;
+    let luma = fit_for_scanning(image).to_luma8();
     let (width, height) = (luma.width() as usize, luma.height() as usize);
     let frame = GrayFrame::new(width, height, width, luma.as_raw())
         .with_context(|| format!("cannot scan {}", path.display()))?;
     Ok(scan(&frame, mode))
+}
+
+/// Downscales an image that is larger than the scanner takes (a photo
+/// from a high-resolution camera), keeping its aspect ratio.
+fn fit_for_scanning(image: image::DynamicImage) -> image::DynamicImage {
+    let (width, height) = (f64::from(image.width()), f64::from(image.height()));
+    let side = MAX_FRAME_SIDE as f64;
+    let scale = (side / width)
+        .min(side / height)
+        .min((MAX_FRAME_PIXELS as f64 / (width * height)).sqrt());
+    if scale >= 1.0 {
+        return image;
+    }
+    let (new_width, new_height) = (
+        (width * scale).floor() as u32,
+        (height * scale).floor() as u32,
+    );
+    image.resize(new_width.max(1), new_height.max(1), FilterType::Triangle)
 }

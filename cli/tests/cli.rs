@@ -350,6 +350,29 @@ fn scan_reports_any_code_with_its_version_and_position() {
 }
 
 #[test]
+fn a_photo_larger_than_the_scanner_takes_is_downscaled_and_read() {
+    let sandbox = Sandbox::new();
+    sandbox.issued(false);
+    sandbox.ok(&[
+        "qr",
+        "--card",
+        "card.sdc",
+        "--png",
+        "card.png",
+        "--module-size",
+        "10",
+    ]);
+    let code = image::open(sandbox.path("card.png")).unwrap().to_luma8();
+    // 5000 x 3500 = 17.5 megapixels, over the scanner's 16.8.
+    let mut photo = image::GrayImage::from_pixel(5000, 3500, image::Luma([235]));
+    image::imageops::overlay(&mut photo, &code, 3000, 1800);
+    photo.save(sandbox.path("photo.png")).unwrap();
+    let (code, results) = sandbox.verify_json(&["photo.png"]);
+    assert_eq!(code, 0, "{results:?}");
+    assert_eq!(results[0]["verdict"], "valid");
+}
+
+#[test]
 fn errors_are_one_line_with_exit_status_2() {
     let sandbox = Sandbox::new();
     assert_one_line_error(

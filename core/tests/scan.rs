@@ -67,6 +67,20 @@ fn empty_and_degenerate_frames_hold_nothing() {
     nothing_found_within_bounds(&vec![0u8; 21 * 8192], 21, 8192);
     assert!(GrayFrame::new(20, 20, 20, &[0; 400]).is_err());
     assert!(GrayFrame::new(8193, 21, 8193, &vec![0; 8193 * 21]).is_err());
+    // The pixel budget: 4096² is accepted, one row more is not.
+    let big = vec![255u8; 4096 * 4097];
+    assert!(GrayFrame::new(4096, 4096, 4096, &big).is_ok());
+    assert!(GrayFrame::new(4096, 4097, 4096, &big).is_err());
+}
+
+#[test]
+fn a_small_code_in_a_4k_frame_is_found() {
+    let (w, h) = (3840usize, 2160usize);
+    let text = live_text();
+    let pixels = frame_with(&text, w, h, 2900, 1500, 3);
+    let found = scan(&GrayFrame::new(w, h, w, &pixels).unwrap(), ScanMode::Sc1);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].text, text);
 }
 
 #[test]

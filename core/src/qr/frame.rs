@@ -5,17 +5,22 @@
 
 use thiserror::Error;
 
-/// Largest width or height accepted (an 8K frame).
+/// Largest width or height accepted (an 8K frame's width).
 pub const MAX_FRAME_SIDE: usize = 8192;
+/// Most pixels accepted (4096 × 4096, twice a 4K camera frame): bounds the
+/// scanner's memory, which grows with the frame, on a phone. Larger photos
+/// are downscaled before scanning.
+pub const MAX_FRAME_PIXELS: usize = 4096 * 4096;
 /// Smallest width or height that can hold a version-1 code.
 const MIN_FRAME_SIDE: usize = 21;
 
 /// A frame that cannot be scanned.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FrameError {
-    /// Width or height outside 21 to 8192 pixels.
+    /// Width or height outside 21 to 8192 pixels, or more than
+    /// [`MAX_FRAME_PIXELS`] in all.
     #[error(
-        "the image is {width}x{height}; it must be between {MIN_FRAME_SIDE} and {MAX_FRAME_SIDE} pixels on each side"
+        "the image is {width}x{height}; it must be between {MIN_FRAME_SIDE} and {MAX_FRAME_SIDE} pixels on each side and at most {MAX_FRAME_PIXELS} pixels in all"
     )]
     BadSize {
         /// Width in pixels.
@@ -54,7 +59,7 @@ impl<'a> GrayFrame<'a> {
         pixels: &'a [u8],
     ) -> Result<Self, FrameError> {
         let side_ok = |s: usize| (MIN_FRAME_SIDE..=MAX_FRAME_SIDE).contains(&s);
-        if !side_ok(width) || !side_ok(height) {
+        if !side_ok(width) || !side_ok(height) || width * height > MAX_FRAME_PIXELS {
             return Err(FrameError::BadSize { width, height });
         }
         let needed = stride

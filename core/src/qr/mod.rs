@@ -12,6 +12,6 @@ mod matrix;
 mod render;
 pub mod scan;
 
-pub use frame::{FrameError, GrayFrame, MAX_FRAME_SIDE, luma_from_rgba};
+pub use frame::{FrameError, GrayFrame, MAX_FRAME_PIXELS, MAX_FRAME_SIDE, luma_from_rgba};
 pub use matrix::{QrError, QrMatrix, smallest_alphanumeric_version};
 pub use render::{RenderOptions, TerminalStyle, to_gray, to_png, to_svg, to_terminal};

@@ -112,25 +112,27 @@ fn thresholds<const B: usize>(frame: &GrayFrame<'_>, min_range: u32) -> Vec<u8> 
 /// third of a pixel of blur.
 pub fn smoothed(frame: &GrayFrame<'_>) -> Vec<u8> {
     let (width, height) = (frame.width(), frame.height());
-    // Horizontal sums of three, then vertical sums of those.
-    let mut rows = vec![0u16; width * height];
-    for y in 0..height {
-        let row = frame.row(y);
-        let out = rows.get_mut(y * width..(y + 1) * width).unwrap_or_default();
-        for (x, sum) in out.iter_mut().enumerate() {
-            let at = |i: usize| u16::from(row.get(i).copied().unwrap_or(255));
-            *sum = at(x.saturating_sub(1)) + at(x) + at((x + 1).min(width - 1));
-        }
-    }
     let mut out = vec![0u8; width * height];
-    for y in 0..height {
-        let (up, down) = (y.saturating_sub(1), (y + 1).min(height - 1));
-        for x in 0..width {
-            let at = |r: usize| u32::from(rows.get(r * width + x).copied().unwrap_or(0));
-            if let Some(pixel) = out.get_mut(y * width + x) {
-                *pixel = ((at(up) + at(y) + at(down) + 4) / 9) as u8;
-            }
+    // Horizontal sums of three for the rows above, at and below the
+    // output row: three row buffers, never a frame-sized one.
+    let horizontal = |y: usize, sums: &mut Vec<u16>| {
+        let row = frame.row(y);
+        sums.clear();
+        sums.extend((0..width).map(|x| {
+            let at = |i: usize| u16::from(row.get(i).copied().unwrap_or(255));
+            at(x.saturating_sub(1)) + at(x) + at((x + 1).min(width - 1))
+        }));
+    };
+    let (mut above, mut here, mut below) = (Vec::new(), Vec::new(), Vec::new());
+    horizontal(0, &mut here);
+    above.clone_from(&here);
+    for (y, out_row) in out.chunks_exact_mut(width.max(1)).enumerate().take(height) {
+        horizontal((y + 1).min(height - 1), &mut below);
+        for (((pixel, &a), &h), &b) in out_row.iter_mut().zip(&above).zip(&here).zip(&below) {
+            *pixel = ((u32::from(a) + u32::from(h) + u32::from(b) + 4) / 9) as u8;
         }
+        std::mem::swap(&mut above, &mut here);
+        std::mem::swap(&mut here, &mut below);
     }
     out
 }
@@ -317,6 +319,19 @@ mod tests {
             }
         }
         assert!(!bits.is_black(-1, 0) && !bits.is_black(0, h as i32));
+    }
+
+    #[test]
+    fn smoothing_averages_three_by_three() {
+        let (w, h) = (24, 21);
+        let mut pixels = vec![90u8; w * h];
+        pixels[5 * w + 5] = 180; // one bright speck
+        let frame = GrayFrame::new(w, h, w, &pixels).unwrap();
+        let out = smoothed(&frame);
+        assert_eq!(out[5 * w + 5], 100); // (8 * 90 + 180) / 9
+        assert_eq!(out[4 * w + 4], 100);
+        assert_eq!(out[3 * w + 3], 90);
+        assert_eq!(out.len(), w * h);
     }
 
     #[test]
