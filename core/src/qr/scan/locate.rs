@@ -258,43 +258,38 @@ impl Triple {
 
     /// The transform assuming the code is a parallelogram (no perspective).
     pub fn affine_transform(&self, dimension: usize) -> Option<Perspective> {
+        let d = dimension as f32;
         let bottom_right = self
             .top_right
             .center
             .plus(self.bottom_left.center)
             .minus(self.top_left.center);
-        let d = dimension as f32;
-        Perspective::quad_to_quad(
-            [
-                Point::new(3.5, 3.5),
-                Point::new(d - 3.5, 3.5),
-                Point::new(d - 3.5, d - 3.5),
-                Point::new(3.5, d - 3.5),
-            ],
-            [
-                self.top_left.center,
-                self.top_right.center,
-                bottom_right,
-                self.bottom_left.center,
-            ],
-        )
+        self.centre_transform(dimension, (Point::new(d - 3.5, d - 3.5), bottom_right))
     }
 
     /// The transform anchored on the bottom-right alignment pattern, whose
     /// centre sits at module (d − 6.5, d − 6.5).
     pub fn aligned_transform(&self, dimension: usize, alignment: Point) -> Option<Perspective> {
         let d = dimension as f32;
+        self.centre_transform(dimension, (Point::new(d - 6.5, d - 6.5), alignment))
+    }
+
+    /// The transform through the three finder centres and one more
+    /// correspondence (module position, image position) near the fourth
+    /// corner.
+    fn centre_transform(&self, dimension: usize, fourth: (Point, Point)) -> Option<Perspective> {
+        let d = dimension as f32;
         Perspective::quad_to_quad(
             [
                 Point::new(3.5, 3.5),
                 Point::new(d - 3.5, 3.5),
-                Point::new(d - 6.5, d - 6.5),
+                fourth.0,
                 Point::new(3.5, d - 3.5),
             ],
             [
                 self.top_left.center,
                 self.top_right.center,
-                alignment,
+                fourth.1,
                 self.bottom_left.center,
             ],
         )
