@@ -5,14 +5,17 @@
 //! corrects errors (Reed–Solomon) and decodes the data of the sampled
 //! grid. The stages, each in its own module:
 //!
-//! 1. [`binarize`]: a local threshold that follows uneven light;
-//! 2. [`finder`]: the three finder patterns by their 1:1:3:1:1 runs;
-//! 3. [`locate`]: which patterns form a code, its corners, its size, the
-//!    bottom-right alignment pattern, and the module grid;
+//! 1. `binarize`: a local threshold that follows uneven light;
+//! 2. `finder`: the three finder patterns by their 1:1:3:1:1 runs;
+//! 3. `locate` (with `corners` and `geometry`): which patterns form a
+//!    code, its perspective, its size, the bottom-right alignment pattern,
+//!    and the module grid;
 //! 4. decoding with `rqrr`, any panic inside it contained.
 //!
-//! Work per frame is bounded (binarizations × triples × grid sizes), so a
-//! camera loop never stalls on a frame full of finder-like texture.
+//! Work per frame is bounded ([`MAX_SAMPLINGS_PER_FRAME`] grids at most,
+//! over at most five binarization passes), so a camera loop never stalls
+//! on a frame full of finder-like texture. docs/ARCHITECTURE.md describes
+//! each stage and why it is there.
 
 mod binarize;
 mod corners;
