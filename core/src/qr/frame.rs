@@ -58,20 +58,7 @@ impl<'a> GrayFrame<'a> {
         stride: usize,
         pixels: &'a [u8],
     ) -> Result<Self, FrameError> {
-        let side_ok = |s: usize| (MIN_FRAME_SIDE..=MAX_FRAME_SIDE).contains(&s);
-        if !side_ok(width) || !side_ok(height) || width * height > MAX_FRAME_PIXELS {
-            return Err(FrameError::BadSize { width, height });
-        }
-        let needed = stride
-            .checked_mul(height - 1)
-            .and_then(|n| n.checked_add(width));
-        if stride < width || needed.is_none_or(|n| pixels.len() < n) {
-            return Err(FrameError::BufferTooShort {
-                len: pixels.len(),
-                height,
-                stride,
-            });
-        }
+        check_geometry(width, height, stride, 1, pixels.len())?;
         Ok(GrayFrame {
             width,
             height,
@@ -104,6 +91,34 @@ impl<'a> GrayFrame<'a> {
     }
 }
 
+/// Checks a frame's size against the limits, and its row stride and
+/// buffer length against `bytes_per_pixel`.
+fn check_geometry(
+    width: usize,
+    height: usize,
+    stride: usize,
+    bytes_per_pixel: usize,
+    len: usize,
+) -> Result<(), FrameError> {
+    let side_ok = |s: usize| (MIN_FRAME_SIDE..=MAX_FRAME_SIDE).contains(&s);
+    // Both sides are at most 8192 here, so the products cannot overflow.
+    if !side_ok(width) || !side_ok(height) || width * height > MAX_FRAME_PIXELS {
+        return Err(FrameError::BadSize { width, height });
+    }
+    let row_bytes = width * bytes_per_pixel;
+    let needed = stride
+        .checked_mul(height - 1)
+        .and_then(|n| n.checked_add(row_bytes));
+    if stride < row_bytes || needed.is_none_or(|n| len < n) {
+        return Err(FrameError::BufferTooShort {
+            len,
+            height,
+            stride,
+        });
+    }
+    Ok(())
+}
+
 /// The luma of an RGBA (or BGRA with `bgr = true`) buffer, ITU-R BT.601
 /// weights in integer arithmetic, as a tightly packed buffer for
 /// [`GrayFrame::new`] with `stride = width`.
@@ -114,24 +129,18 @@ pub fn luma_from_rgba(
     rgba: &[u8],
     bgr: bool,
 ) -> Result<Vec<u8>, FrameError> {
-    let row_bytes = width
-        .checked_mul(4)
-        .ok_or(FrameError::BadSize { width, height })?;
-    // Geometry is checked exactly as for a gray frame of 4-byte pixels.
-    GrayFrame::new(row_bytes.max(MIN_FRAME_SIDE), height, stride, rgba)?;
-    if !(MIN_FRAME_SIDE..=MAX_FRAME_SIDE).contains(&width) {
-        return Err(FrameError::BadSize { width, height });
-    }
+    check_geometry(width, height, stride, 4, rgba.len())?;
+    let row_bytes = width * 4;
     let mut luma = Vec::with_capacity(width * height);
     for y in 0..height {
         let row = rgba
             .get(y * stride..y * stride + row_bytes)
             .unwrap_or_default();
         luma.extend(row.chunks_exact(4).map(|px| {
-            let (r, g, b) = if bgr {
-                (px[2], px[1], px[0])
-            } else {
-                (px[0], px[1], px[2])
+            let (r, g, b) = match *px {
+                [b, g, r, _] if bgr => (r, g, b),
+                [r, g, b, _] => (r, g, b),
+                _ => (0, 0, 0),
             };
             ((77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b) + 128) >> 8) as u8
         }));
@@ -171,6 +180,16 @@ mod tests {
         assert_eq!(luma.len(), w * h);
         assert!(luma_from_rgba(w, h, w * 4, &rgba[..100], false).is_err());
         assert!(luma_from_rgba(5, h, 20, &rgba, false).is_err());
+        assert!(luma_from_rgba(w, h, w * 4 - 1, &rgba, false).is_err());
+        // A 4K RGBA camera frame (wider than 2048 pixels, 33 MB) is taken.
+        let (w4k, h4k) = (3840, 2160);
+        let frame_4k = vec![200u8; w4k * h4k * 4];
+        assert_eq!(
+            luma_from_rgba(w4k, h4k, w4k * 4, &frame_4k, false)
+                .unwrap()
+                .len(),
+            w4k * h4k
+        );
     }
 
     #[test]

@@ -453,28 +453,26 @@ fn bilinear(frame: &GrayFrame<'_>, p: Point) -> f32 {
 /// and the same away from it: from a finder's centre that is 7 modules.
 fn bwb_run_both_ways(bits: &BitMatrix<'_>, from: Point, to: Point) -> Option<f32> {
     let mut result = bwb_run(bits, from, to)?;
-    // The other way: mirror `to` through `from`, clipped to the image.
-    let mut other_x = from.x - (to.x - from.x);
-    let mut scale = 1.0f32;
-    if other_x < 0.0 {
-        scale = from.x / (from.x - other_x);
-        other_x = 0.0;
-    } else if other_x >= bits.width() as f32 {
-        scale = (bits.width() as f32 - 1.0 - from.x) / (other_x - from.x);
-        other_x = bits.width() as f32 - 1.0;
-    }
-    let mut other_y = from.y - (to.y - from.y) * scale;
-    scale = 1.0;
-    if other_y < 0.0 {
-        scale = from.y / (from.y - other_y);
-        other_y = 0.0;
-    } else if other_y >= bits.height() as f32 {
-        scale = (bits.height() as f32 - 1.0 - from.y) / (other_y - from.y);
-        other_y = bits.height() as f32 - 1.0;
-    }
-    other_x = from.x + (other_x - from.x) * scale;
+    // The other way: mirror `to` through `from`, clipped to the image,
+    // first along x and then (with the shortened vector) along y.
+    let (other_x, scale) = clip(from.x, from.x - (to.x - from.x), bits.width());
+    let (other_y, scale_y) = clip(from.y, from.y - (to.y - from.y) * scale, bits.height());
+    let other_x = from.x + (other_x - from.x) * scale_y;
     result += bwb_run(bits, from, Point::new(other_x, other_y))?;
     Some(result - 1.0)
+}
+
+/// `target` clipped into [0, `limit`) along one axis (to `limit` − 1 when
+/// beyond), and the factor by which the step from `from` was shortened.
+fn clip(from: f32, target: f32, limit: usize) -> (f32, f32) {
+    let last = limit as f32 - 1.0;
+    if target < 0.0 {
+        (0.0, from / (from - target))
+    } else if target >= limit as f32 {
+        (last, (last - from) / (target - from))
+    } else {
+        (target, 1.0)
+    }
 }
 
 /// Walks from `from` towards `to` (Bresenham) through black, white, black
