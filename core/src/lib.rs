@@ -10,14 +10,21 @@
 //! - [`trust`] — issuer keys, trust list, status list, trust store;
 //! - [`verify`] — the officer's offline procedure and its verdict;
 //! - [`qr`] — QR matrices, PNG/SVG/terminal rendering, reading images;
-//! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader.
+//! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader;
+//! - [`hearings`] — the cached court hearings, their diff and reminders;
+//! - [`outbox`] — check-ins and address changes waiting to be sent;
+//! - [`store`] — the wallet's encrypted SQLite database.
 
 #![warn(missing_docs)]
 
 pub mod card;
 pub mod device;
 pub mod encoding;
+pub mod hearings;
+pub mod outbox;
 pub mod qr;
 pub mod sc1;
+pub mod store;
+mod text;
 pub mod trust;
 pub mod verify;

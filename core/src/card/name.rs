@@ -18,6 +18,7 @@
 //!   cluster) that fits, trailing spaces are dropped, and the card says it
 //!   was shortened.
 
+use crate::text::is_default_ignorable;
 use thiserror::Error;
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -301,33 +302,6 @@ fn is_mark(character: char) -> bool {
 /// Punctuation that names really contain: apostrophes, hyphens, the period
 /// of an abbreviation and the comma of a suffix.
 const NAME_PUNCTUATION: [char; 6] = ['\'', '\u{2019}', '-', '\u{2010}', '.', ','];
-
-/// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties,
-/// stable since Unicode 6): characters a renderer shows as nothing. Written
-/// out because no general category captures it — U+3164 HANGUL FILLER is a
-/// letter, the variation selectors are marks.
-fn is_default_ignorable(character: char) -> bool {
-    matches!(
-        character,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF0}'..='\u{FFF8}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
-}
 
 fn character_problem(character: char, position: usize) -> Option<NameProblem> {
     let code = u32::from(character);

@@ -74,26 +74,39 @@ impl Verifier {
             Presentation::Static(_) => PresentationForm::Static,
             Presentation::Live(_) => PresentationForm::Live,
         });
-        let signed = presentation.signed_card();
+        let mut verdict = self.check_card(presentation.signed_card(), now);
+        verdict.form = form;
+        if verdict.holder.is_none() {
+            return verdict;
+        }
+        let card = presentation.signed_card().card();
+        verdict.reasons.extend(match presentation {
+            Presentation::Static(_) if card.is_bound() => Some(Reason::LivePresentationRequired),
+            Presentation::Static(_) => None,
+            Presentation::Live(live) => self.check_live(live, now),
+        });
+        verdict
+    }
+
+    /// Checks a signed card itself, without any presentation: trust data,
+    /// the issuer's signature, dates and status. This is the officer's
+    /// procedure minus liveness, and what the wallet runs on its own card
+    /// every time it loads it.
+    pub fn check_card(&self, signed: &SignedCard, now: Timestamp) -> Verdict {
         if let Err(reason) = self.check_trust_list(now) {
-            return Verdict::refused(reason, form, now);
+            return Verdict::refused(reason, None, now);
         }
         if let Err(reason) = self.check_issuer_signature(signed, now) {
-            return Verdict::refused(reason, form, now);
+            return Verdict::refused(reason, None, now);
         }
         let card = signed.card();
         let mut reasons = Vec::new();
         reasons.extend(card_dates(card, now));
         reasons.extend(self.check_status(card, now));
-        reasons.extend(match presentation {
-            Presentation::Static(_) if card.is_bound() => Some(Reason::LivePresentationRequired),
-            Presentation::Static(_) => None,
-            Presentation::Live(live) => self.check_live(live, now),
-        });
         Verdict {
             reasons,
             holder: Some(HolderView::of(card)),
-            form,
+            form: None,
             checked_at: now,
         }
     }
