@@ -30,6 +30,14 @@ impl Profile {
         Profile { dir, secrets }
     }
 
+    /// A profile whose database exists and holds one queued check-in.
+    fn with_one_item() -> Self {
+        let profile = Profile::new();
+        let mut store = profile.open().unwrap();
+        store.enqueue_check_in(check_in("x"), now()).unwrap();
+        profile
+    }
+
     fn db(&self) -> PathBuf {
         self.dir.path().join("wallet.sqlite")
     }
@@ -93,12 +101,7 @@ fn creates_then_reopens_with_everything_on_disk() {
 
 #[test]
 fn wrong_key_is_refused_and_the_file_is_untouched() {
-    let profile = Profile::new();
-    profile
-        .open()
-        .unwrap()
-        .enqueue_check_in(check_in("x"), now())
-        .unwrap();
+    let profile = Profile::with_one_item();
     let before = snapshot(&profile.db());
     profile.secrets.save(DATABASE_KEY_NAME, &[9; 32]).unwrap();
     let error = profile.open().unwrap_err();
@@ -110,12 +113,7 @@ fn wrong_key_is_refused_and_the_file_is_untouched() {
 
 #[test]
 fn missing_key_is_refused_and_the_file_is_untouched() {
-    let profile = Profile::new();
-    profile
-        .open()
-        .unwrap()
-        .enqueue_check_in(check_in("x"), now())
-        .unwrap();
+    let profile = Profile::with_one_item();
     let before = snapshot(&profile.db());
     let elsewhere = FileSecretStore::new(profile.dir.path().join("other")).unwrap();
     let error = Store::open(&profile.db(), &elsewhere).unwrap_err();
@@ -129,12 +127,7 @@ fn missing_key_is_refused_and_the_file_is_untouched() {
 
 #[test]
 fn newer_schema_is_refused_and_the_file_is_untouched() {
-    let profile = Profile::new();
-    profile
-        .open()
-        .unwrap()
-        .enqueue_check_in(check_in("x"), now())
-        .unwrap();
+    let profile = Profile::with_one_item();
     {
         let conn = rusqlite::Connection::open(profile.db()).unwrap();
         conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)

@@ -141,7 +141,12 @@ impl Store {
                     params![
                         kind,
                         list,
-                        i64::try_from(floor.sequence).unwrap_or(i64::MAX),
+                        i64::try_from(floor.sequence).map_err(|_| StoreError::Database(
+                            format!(
+                                "a {kind} sequence ({}) is beyond what can be stored",
+                                floor.sequence
+                            )
+                        ))?,
                         floor.digest.as_slice()
                     ],
                 )?,

@@ -128,10 +128,7 @@ impl Store {
     ) -> Result<OutboxItem, StoreError> {
         let key = new_idempotency_key();
         let kind = submission.kind();
-        let body = body::encode(&submission).map_err(|error| StoreError::StoredItemInvalid {
-            id: ItemId(0),
-            error,
-        })?;
+        let body = body::encode(&submission).map_err(|e| StoreError::Database(e.to_string()))?;
         let sealed = self.seal(
             "outbox.body",
             &body_row(&key, kind, BODY_FORMAT_VERSION),
