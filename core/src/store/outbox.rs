@@ -29,15 +29,31 @@ use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 const ITEM_COLUMNS: &str = "id, idempotency_key, kind, format_version, body_sealed, created_at, \
      state, attempts, next_attempt_at, last_failure, reason_sealed, sent_at, receipt_sealed";
 
-/// The oldest due item that may go now: queued, due, and (for an address
-/// change) with no earlier address change still unsent.
-const NEXT_DUE: &str = "SELECT id FROM outbox AS item
-     WHERE state = 'queued' AND next_attempt_at <= ?1
-       AND (kind = 'check_in' OR NOT EXISTS (
-             SELECT 1 FROM outbox AS earlier
-             WHERE earlier.kind = 'address_change' AND earlier.state != 'sent'
-               AND earlier.id < item.id))
-     ORDER BY id LIMIT 1";
+/// The ordering rule, in one place: a queued item (aliased `item`) may go
+/// unless it is an address change with an earlier address change still
+/// unsent.
+macro_rules! may_go {
+    () => {
+        "state = 'queued'
+           AND (kind = 'check_in' OR NOT EXISTS (
+                 SELECT 1 FROM outbox AS earlier
+                 WHERE earlier.kind = 'address_change' AND earlier.state != 'sent'
+                   AND earlier.id < item.id))"
+    };
+}
+
+/// The oldest item that may go and is due at `?1`.
+const NEXT_DUE: &str = concat!(
+    "SELECT id FROM outbox AS item WHERE next_attempt_at <= ?1 AND ",
+    may_go!(),
+    " ORDER BY id LIMIT 1"
+);
+
+/// The earliest due time among items that may go.
+const EARLIEST_DUE: &str = concat!(
+    "SELECT min(next_attempt_at) FROM outbox AS item WHERE ",
+    may_go!()
+);
 
 /// Why an edit or discard is refused for an item whose delivery is in
 /// doubt.
@@ -195,16 +211,7 @@ impl Store {
     /// the ordering rules would let go. `None` if nothing is waiting to be
     /// sent. The platform schedules its background work for this time.
     pub fn next_attempt_at(&self) -> Result<Option<Timestamp>, StoreError> {
-        let next: Option<i64> = self.conn.query_row(
-            "SELECT min(next_attempt_at) FROM outbox AS item
-             WHERE state = 'queued'
-               AND (kind = 'check_in' OR NOT EXISTS (
-                     SELECT 1 FROM outbox AS earlier
-                     WHERE earlier.kind = 'address_change' AND earlier.state != 'sent'
-                       AND earlier.id < item.id))",
-            [],
-            |row| row.get(0),
-        )?;
+        let next: Option<i64> = self.conn.query_row(EARLIEST_DUE, [], |row| row.get(0))?;
         next.map(from_sql_time).transpose()
     }
 
