@@ -5,11 +5,8 @@
 //! parses arguments and prints. Errors are one line on stderr.
 
 mod args;
-mod card_json;
 mod commands;
-mod files;
 mod images;
-mod issuer_dir;
 mod output;
 
 use args::{Cli, Command, DeviceCommand, IssuerCommand};

@@ -13,7 +13,8 @@
 //! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader;
 //! - [`hearings`] — the cached court hearings, their diff and reminders;
 //! - [`outbox`] — check-ins and address changes waiting to be sent;
-//! - [`store`] — the wallet's encrypted SQLite database.
+//! - [`store`] — the wallet's encrypted SQLite database;
+//! - [`portal_api`] — the wallet–portal contract: bodies, problems, signatures.
 
 #![warn(missing_docs)]
 
@@ -22,6 +23,7 @@ pub mod device;
 pub mod encoding;
 pub mod hearings;
 pub mod outbox;
+pub mod portal_api;
 pub mod qr;
 pub mod sc1;
 pub mod store;

@@ -2,7 +2,7 @@
 
 use crate::Outcome;
 use crate::args::DeviceInitArgs;
-use crate::files::write_new_private;
+use docket_portal::files::write_new_private;
 use anyhow::Result;
 use docket_core::device::SoftwareDeviceKey;
 

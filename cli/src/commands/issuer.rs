@@ -3,9 +3,9 @@
 use super::parse_device_public_key;
 use crate::Outcome;
 use crate::args::{IssueArgs, IssuerDirArgs, IssuerInitArgs, NewStatus, RevokeArgs};
-use crate::card_json::{CardRequest, IssuerFields};
-use crate::files::{read_limited, read_text_limited, write_atomic};
-use crate::issuer_dir::{IssuerDir, ROOT_PUB, STATUS_LIST, TRUST_LIST};
+use docket_portal::issuer::card_json::{CardRequest, IssuerFields};
+use docket_portal::files::{read_limited, read_text_limited, write_atomic};
+use docket_portal::issuer::dir::{IssuerDir, ROOT_PUB, STATUS_LIST, TRUST_LIST};
 use anyhow::{Context, Result, bail};
 use docket_core::card::{CardDate, PhotoDigest, Serial, StatusIndex};
 use docket_core::qr::QrMatrix;

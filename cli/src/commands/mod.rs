@@ -7,7 +7,7 @@ pub mod present;
 pub mod scan;
 pub mod verify;
 
-use crate::files::{read_limited, read_text_limited};
+use docket_portal::files::{read_limited, read_text_limited};
 use anyhow::{Context, Result, bail};
 use docket_core::device::{DevicePublicKey, SoftwareDeviceKey};
 use docket_core::sc1::{MAX_TEXT_LEN, SignedCard};

@@ -4,9 +4,9 @@
 use super::time_or_now;
 use crate::Outcome;
 use crate::args::VerifyArgs;
-use crate::files::{read_limited, read_text_limited, write_atomic};
+use docket_portal::files::{read_limited, read_text_limited, write_atomic};
 use crate::images::qr_codes_in;
-use crate::issuer_dir::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
+use docket_portal::issuer::dir::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
 use crate::output::{VerdictJson, human};
 use anyhow::{Context, Result};
 use docket_core::qr::scan::ScanMode;
