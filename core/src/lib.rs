@@ -14,7 +14,9 @@
 //! - [`hearings`] — the cached court hearings, their diff and reminders;
 //! - [`outbox`] — check-ins and address changes waiting to be sent;
 //! - [`store`] — the wallet's encrypted SQLite database;
-//! - [`portal_api`] — the wallet–portal contract: bodies, problems, signatures.
+//! - [`portal_api`] — the wallet–portal contract: bodies, problems, signatures;
+//! - [`sync`] — enrollment and sync passes against the portal;
+//! - [`wallet`] — the holder's facade over all of the above.
 
 #![warn(missing_docs)]
 
@@ -27,6 +29,8 @@ pub mod portal_api;
 pub mod qr;
 pub mod sc1;
 pub mod store;
+pub mod sync;
 mod text;
 pub mod trust;
 pub mod verify;
+pub mod wallet;

@@ -74,12 +74,21 @@ mod tests {
         assert_eq!(shown.len(), 14);
         let typed = shown.to_lowercase().replace('-', " ");
         assert_eq!(ActivationCode::parse(&typed).unwrap(), code);
-        assert_eq!(ActivationCode::parse(&typed).unwrap().to_bytes(), code.to_bytes());
+        assert_eq!(
+            ActivationCode::parse(&typed).unwrap().to_bytes(),
+            code.to_bytes()
+        );
     }
 
     #[test]
     fn refuses_what_is_not_a_code() {
-        for bad in ["", "K7QF-3M2X", "K7QF-3M2X-9TCA-0", "K7QF-3M2X-9TCU", "K7QF_3M2X_9TCA"] {
+        for bad in [
+            "",
+            "K7QF-3M2X",
+            "K7QF-3M2X-9TCA-0",
+            "K7QF-3M2X-9TCU",
+            "K7QF_3M2X_9TCA",
+        ] {
             assert!(ActivationCode::parse(bad).is_err(), "{bad}");
         }
     }

@@ -210,15 +210,16 @@ impl ReceivedSignature {
             .ok_or(SignatureError::Malformed(
                 "Signature-Input must hold exactly one signature labelled wallet",
             ))?;
-        let (covers_idempotency_key, rest) = if let Some(rest) = params.strip_prefix(COMPONENTS_WITH_KEY) {
-            (true, rest)
-        } else if let Some(rest) = params.strip_prefix(COMPONENTS) {
-            (false, rest)
-        } else {
-            return Err(SignatureError::Malformed(
-                "the covered components are not the profile's",
-            ));
-        };
+        let (covers_idempotency_key, rest) =
+            if let Some(rest) = params.strip_prefix(COMPONENTS_WITH_KEY) {
+                (true, rest)
+            } else if let Some(rest) = params.strip_prefix(COMPONENTS) {
+                (false, rest)
+            } else {
+                return Err(SignatureError::Malformed(
+                    "the covered components are not the profile's",
+                ));
+            };
         let parsed = parse_params(rest)?;
         let signature = parse_signature_value(signature)?;
         Ok(ReceivedSignature {
@@ -296,9 +297,9 @@ fn parse_params(mut rest: &str) -> Result<Params, SignatureError> {
     let mut key_id = None;
     let mut alg = None;
     while !rest.is_empty() {
-        rest = rest
-            .strip_prefix(';')
-            .ok_or(SignatureError::Malformed("parameters must be separated by ;"))?;
+        rest = rest.strip_prefix(';').ok_or(SignatureError::Malformed(
+            "parameters must be separated by ;",
+        ))?;
         let end = rest.find(';').unwrap_or(rest.len());
         let (param, tail) = rest.split_at(end);
         rest = tail;
@@ -313,7 +314,9 @@ fn parse_params(mut rest: &str) -> Result<Params, SignatureError> {
             _ => return Err(SignatureError::Malformed("unknown signature parameter")),
         };
         if slot.replace(value).is_some() {
-            return Err(SignatureError::Malformed("a signature parameter is repeated"));
+            return Err(SignatureError::Malformed(
+                "a signature parameter is repeated",
+            ));
         }
     }
     let created = created.ok_or(SignatureError::Malformed("created is required"))?;
@@ -336,8 +339,14 @@ fn parse_params(mut rest: &str) -> Result<Params, SignatureError> {
         ));
     }
     let key_id = quoted(key_id.ok_or(SignatureError::Malformed("keyid is required"))?)?;
-    if key_id.len() != 64 || !key_id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(SignatureError::Malformed("keyid must be 64 lowercase hex digits"));
+    if key_id.len() != 64
+        || !key_id
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(SignatureError::Malformed(
+            "keyid must be 64 lowercase hex digits",
+        ));
     }
     let alg = quoted(alg.ok_or(SignatureError::Malformed("alg is required"))?)?;
     if alg != ALGORITHM {
@@ -355,7 +364,9 @@ fn quoted(value: &str) -> Result<&str, SignatureError> {
         .strip_prefix('"')
         .and_then(|v| v.strip_suffix('"'))
         .filter(|v| !v.contains('"') && !v.contains('\\'))
-        .ok_or(SignatureError::Malformed("a string parameter must be quoted"))
+        .ok_or(SignatureError::Malformed(
+            "a string parameter must be quoted",
+        ))
 }
 
 /// `wallet=:<base64>:` holding exactly 64 bytes.
@@ -430,7 +441,9 @@ mod tests {
         received
             .verify(&target(b"{}", Some(KEY)), &key.public(), now())
             .unwrap();
-        assert!(h.signature_input.starts_with(r#"wallet=("@method" "@path" "@query" "content-digest" "idempotency-key");created="#));
+        assert!(h.signature_input.starts_with(
+            r#"wallet=("@method" "@path" "@query" "content-digest" "idempotency-key");created="#
+        ));
     }
 
     #[test]
@@ -449,7 +462,10 @@ mod tests {
         );
         let mut moved = target(b"{}", Some(KEY));
         moved.path = "/v1/address-changes";
-        assert_eq!(received.verify(&moved, &public, now()), Err(SignatureError::Invalid));
+        assert_eq!(
+            received.verify(&moved, &public, now()),
+            Err(SignatureError::Invalid)
+        );
         let mut with_query = target(b"{}", Some(KEY));
         with_query.query = Some("x=1");
         assert_eq!(
@@ -495,21 +511,71 @@ mod tests {
         );
         let cases: Vec<(Option<String>, String, String)> = vec![
             (None, h.signature_input.clone(), h.signature.clone()),
-            (Some("sha-512=:AAAA:".into()), h.signature_input.clone(), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.replace("wallet=", "other="), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.replace("\"@query\" ", ""), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.replace("ecdsa-p256-sha256", "ed25519"), h.signature.clone()),
-            (Some(h.content_digest.clone()), format!("{};expires=1", h.signature_input), h.signature.clone()),
-            (Some(h.content_digest.clone()), format!("{};created=1", h.signature_input), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.replace("AAAAAAAAAAAAAAAAAAAAAA", "short"), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.replace("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAA\\\"AAAAAAAAAAA"), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.replace("created=", "created=-"), h.signature.clone()),
-            (Some(h.content_digest.clone()), h.signature_input.clone(), h.signature.replace("wallet=:", "wallet=")),
-            (Some(h.content_digest.clone()), h.signature_input.clone(), "wallet=:AAAA:".into()),
-            (Some(h.content_digest.clone()), "x".repeat(2000), h.signature.clone()),
+            (
+                Some("sha-512=:AAAA:".into()),
+                h.signature_input.clone(),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.replace("wallet=", "other="),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.replace("\"@query\" ", ""),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.replace("ecdsa-p256-sha256", "ed25519"),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                format!("{};expires=1", h.signature_input),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                format!("{};created=1", h.signature_input),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.replace("AAAAAAAAAAAAAAAAAAAAAA", "short"),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input
+                    .replace("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAA\\\"AAAAAAAAAAA"),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.replace("created=", "created=-"),
+                h.signature.clone(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.clone(),
+                h.signature.replace("wallet=:", "wallet="),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                h.signature_input.clone(),
+                "wallet=:AAAA:".into(),
+            ),
+            (
+                Some(h.content_digest.clone()),
+                "x".repeat(2000),
+                h.signature.clone(),
+            ),
         ];
         for (digest, input, signature) in cases {
-            let result = ReceivedSignature::parse(digest.as_deref(), Some(&input), Some(&signature));
+            let result =
+                ReceivedSignature::parse(digest.as_deref(), Some(&input), Some(&signature));
             assert!(
                 matches!(result, Err(SignatureError::Malformed(_))),
                 "{input} / {signature}: {result:?}"

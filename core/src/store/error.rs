@@ -94,6 +94,10 @@ pub enum StoreError {
     /// Another process holds the database.
     #[error("the wallet data is in use by another copy of the app; close it and try again")]
     Busy,
+    /// The store's thread has stopped (the wallet is closing or a store
+    /// call panicked); nothing more can be read or written this session.
+    #[error("the wallet data is closed; restart the app")]
+    Closed,
     /// The file or its folder cannot be opened.
     #[error("the wallet data cannot be opened: {0}")]
     CannotOpen(String),
@@ -125,6 +129,7 @@ impl StoreError {
             StoreError::WrongKind(_) => "wrong_kind",
             StoreError::DiskFull => "disk_full",
             StoreError::Busy => "busy",
+            StoreError::Closed => "closed",
             StoreError::CannotOpen(_) => "cannot_open",
             StoreError::Random => "random_failed",
             StoreError::Database(_) => "database",

@@ -14,6 +14,7 @@
 //!   thread and sends it work (docs/ARCHITECTURE.md, "Threads").
 
 mod card;
+mod enrollment;
 mod error;
 mod hearings;
 mod outbox;
@@ -22,13 +23,16 @@ mod seal;
 mod secret;
 #[cfg(test)]
 mod tests;
+mod thread;
 
 pub use card::{LoadedCard, TrustData};
+pub use enrollment::Enrollment;
 pub use error::StoreError;
 pub use hearings::HearingCache;
 pub use schema::SCHEMA_VERSION;
 pub use seal::{DATABASE_KEY_LEN, DatabaseKey};
 pub use secret::{FileSecretStore, MAX_SECRET_LEN, SecretStore, SecretStoreError};
+pub use thread::StoreThread;
 
 use crate::outbox::RetryPolicy;
 use rusqlite::config::DbConfig;

@@ -334,6 +334,15 @@ impl Store {
         self.item(id)
     }
 
+    /// Makes every queued item waiting out a backoff due at `now`: the
+    /// holder asked to send now. Returns how many were waiting.
+    pub fn expedite(&mut self, now: Timestamp) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?1 WHERE state = 'queued' AND next_attempt_at > ?1",
+            [to_sql_time(now)],
+        )?)
+    }
+
     /// Replaces what an item says (same kind only) and queues it. Allowed
     /// before its first send (key kept) or after the portal refused it
     /// (key renewed); see the module's rule.

@@ -21,10 +21,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("migrations/0002_hearings.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("migrations/0003_enrollment.sql"),
+    },
 ];
 
 /// The schema version this app writes and the newest it reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id` of a Docket Wallet database ("DKTW").
 pub(crate) const APPLICATION_ID: i64 = 0x444B_5457;

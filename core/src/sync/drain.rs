@@ -1,0 +1,236 @@
+//! Sending one outbox item: the request, then the commit of its outcome.
+//!
+//! [`send_item`] is spawned as its own task by the pass: if the caller
+//! stops waiting (a cancelled coroutine, a closed screen), the request
+//! and the commit of its answer still complete. An item whose answer is
+//! lost anyway (the app killed) stays `sending`, goes back to the queue at
+//! the next open, and is sent again under the same idempotency key, which
+//! the portal answers as it did the first time.
+
+use super::MAX_SMALL_ANSWER;
+use super::client::{Call, CallError, PortalClient, Transport};
+use super::report::ItemOutcome;
+use crate::outbox::{ItemKind, OutboxItem, ParkReason, Receipt};
+use crate::portal_api::{Problem, ProblemCode, SubmissionReceipt, paths};
+use crate::store::{StoreError, StoreThread};
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// An attempt's result as the pass needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    pub outcome: ItemOutcome,
+    /// The portal could not be reached: stop the pass.
+    pub offline: bool,
+}
+
+/// What the answer means for the item, before it is committed.
+enum Verdict {
+    Sent(Receipt),
+    Park(ParkReason),
+    Retry {
+        failure: String,
+        retry_after: Option<SignedDuration>,
+        offline: bool,
+    },
+}
+
+/// Sends `item` (already claimed) and commits the outcome.
+pub(crate) async fn send_item(
+    store: StoreThread,
+    client: Arc<PortalClient>,
+    item: OutboxItem,
+    timeout: Duration,
+) -> Result<Attempt, StoreError> {
+    let path = match item.kind() {
+        ItemKind::CheckIn => paths::CHECK_INS,
+        ItemKind::AddressChange => paths::ADDRESS_CHANGES,
+    };
+    let mut call = Call::post_json(path, item.body.clone(), MAX_SMALL_ANSWER, timeout);
+    call.idempotency_key = Some(item.idempotency_key.clone());
+    let verdict = judge(client.send(&call).await);
+    let id = item.id;
+    let now = Timestamp::now();
+    Ok(match verdict {
+        Verdict::Sent(receipt) => {
+            let saved = receipt.clone();
+            store.run(move |s| s.mark_sent(id, &saved, now)).await?;
+            Attempt {
+                outcome: ItemOutcome::Sent(receipt),
+                offline: false,
+            }
+        }
+        Verdict::Park(reason) => {
+            let saved = reason.clone();
+            store.run(move |s| s.park(id, &saved)).await?;
+            Attempt {
+                outcome: ItemOutcome::Parked(reason),
+                offline: false,
+            }
+        }
+        Verdict::Retry {
+            failure,
+            retry_after,
+            offline,
+        } => {
+            let code = failure.clone();
+            let due = store
+                .run(move |s| s.mark_failed(id, &code, retry_after, now))
+                .await?;
+            Attempt {
+                outcome: ItemOutcome::WillRetry { failure, due },
+                offline,
+            }
+        }
+    })
+}
+
+fn judge(result: Result<super::client::Answer, CallError>) -> Verdict {
+    let answer = match result {
+        Ok(answer) => answer,
+        Err(error) => {
+            let failure = match &error {
+                CallError::Transport(t) => t.code().to_owned(),
+                CallError::Signer(_) => "key_store".to_owned(),
+                CallError::Url(_) => "bad_portal_url".to_owned(),
+                CallError::Status(status) => format!("http_{status}"),
+            };
+            return Verdict::Retry {
+                failure,
+                retry_after: None,
+                offline: error == CallError::Transport(Transport::Offline),
+            };
+        }
+    };
+    if answer.status == 200 || answer.status == 201 {
+        return match serde_json::from_slice::<SubmissionReceipt>(&answer.body) {
+            Ok(receipt) => Verdict::Sent(Receipt {
+                received_at: receipt.received_at,
+                reference: Some(receipt.reference),
+            }),
+            // The portal has it but the receipt is unreadable: asking again
+            // under the same key gets the receipt again.
+            Err(_) => retry("unreadable_receipt", None),
+        };
+    }
+    let problem = answer.problem_or_status();
+    judge_problem(&problem, answer.status, answer.retry_after)
+}
+
+fn judge_problem(problem: &Problem, status: u16, retry_after: Option<SignedDuration>) -> Verdict {
+    use ProblemCode as P;
+    let refused = || {
+        Verdict::Park(ParkReason::Refused {
+            code: problem.code.clone(),
+            detail: problem
+                .detail
+                .clone()
+                .unwrap_or_else(|| problem.title.clone()),
+        })
+    };
+    match problem.known_code() {
+        Some(P::IdempotencyKeyReused) => Verdict::Park(ParkReason::KeyConflict),
+        // The key the portal holds for us no longer matches, or we are not
+        // enrolled there: retrying cannot help, the holder must act.
+        Some(
+            P::UnknownWallet | P::SignatureInvalid | P::SignatureMalformed | P::DigestMismatch,
+        ) => Verdict::Park(ParkReason::NotAuthorized {
+            code: problem.code.clone(),
+        }),
+        Some(
+            P::SignatureStale
+            | P::SignatureReplayed
+            | P::IdempotencyKeyInUse
+            | P::RateLimited
+            | P::Unavailable
+            | P::InternalError,
+        ) => retry(&problem.code, retry_after),
+        Some(_) => refused(),
+        None if status >= 500 || status == 429 || status == 408 => {
+            retry(&problem.code, retry_after)
+        }
+        None => refused(),
+    }
+}
+
+fn retry(failure: &str, retry_after: Option<SignedDuration>) -> Verdict {
+    Verdict::Retry {
+        failure: failure.to_owned(),
+        retry_after,
+        offline: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(code: ProblemCode) -> Problem {
+        Problem::new(code, Some("because".to_owned()))
+    }
+
+    #[test]
+    fn refusals_park_and_transient_failures_retry() {
+        assert!(matches!(
+            judge_problem(&problem(ProblemCode::SubmissionInvalid), 422, None),
+            Verdict::Park(ParkReason::Refused { ref code, ref detail })
+                if code == "submission_invalid" && detail == "because"
+        ));
+        assert!(matches!(
+            judge_problem(&problem(ProblemCode::IdempotencyKeyReused), 422, None),
+            Verdict::Park(ParkReason::KeyConflict)
+        ));
+        assert!(matches!(
+            judge_problem(&problem(ProblemCode::UnknownWallet), 401, None),
+            Verdict::Park(ParkReason::NotAuthorized { .. })
+        ));
+        for code in [
+            ProblemCode::RateLimited,
+            ProblemCode::Unavailable,
+            ProblemCode::InternalError,
+            ProblemCode::SignatureReplayed,
+            ProblemCode::IdempotencyKeyInUse,
+        ] {
+            assert!(
+                matches!(
+                    judge_problem(&problem(code), code.status(), None),
+                    Verdict::Retry { offline: false, .. }
+                ),
+                "{code:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_codes_go_by_status() {
+        let mut future = problem(ProblemCode::InternalError);
+        future.code = "some_future_code".to_owned();
+        assert!(matches!(
+            judge_problem(&future, 503, None),
+            Verdict::Retry { .. }
+        ));
+        assert!(matches!(
+            judge_problem(&future, 400, None),
+            Verdict::Park(_)
+        ));
+    }
+
+    #[test]
+    fn transport_failures_retry_and_only_no_connection_is_offline() {
+        assert!(matches!(
+            judge(Err(Transport::Offline.into())),
+            Verdict::Retry { offline: true, .. }
+        ));
+        for failure in [
+            Transport::TimedOut,
+            Transport::Interrupted,
+            Transport::TooLarge,
+        ] {
+            assert!(matches!(
+                judge(Err(failure.into())),
+                Verdict::Retry { offline: false, .. }
+            ));
+        }
+    }
+}
