@@ -35,9 +35,134 @@ pub enum Command {
     /// Decode every QR code in images (any content): text, version and
     /// position. Exit 0 if every image holds a code, 1 if one does not.
     Scan(ScanArgs),
-    /// Walk through the main job end to end: issue a card, show its live
-    /// QR, verify it, and show what a screenshot and a revocation do.
+    /// The holder's wallet on this computer: enroll, show the card and its
+    /// live QR, hearings, check-ins and address changes, sync.
+    Wallet(WalletArgs),
+    /// Walk through the main job end to end: a portal on this computer,
+    /// enrollment, the live QR verified as an officer would, check-ins and
+    /// an address change queued offline and delivered exactly once through
+    /// a flaky network, and a hearing that moves.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WalletArgs {
+    /// The wallet's profile folder: the encrypted database plus the
+    /// file-backed stand-ins for the phone's key store and secret store.
+    #[arg(long, value_name = "DIR")]
+    pub profile: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: WalletCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Bind the printed card to this wallet with the activation code.
+    Enroll(EnrollArgs),
+    /// Show the card, re-verified, and the wallet's state.
+    Show,
+    /// Show the live QR code (or save it as PNG).
+    Qr(WalletQrArgs),
+    /// Show upcoming hearings from the cache (or refresh them first).
+    Hearings(HearingsArgs),
+    /// Queue a check-in (sent at the next sync).
+    CheckIn(CheckInArgs),
+    /// Queue a change of address (the court requires it within 5 days).
+    Move(MoveArgs),
+    /// List check-ins and address changes not yet confirmed by the portal.
+    Pending,
+    /// List what the portal confirmed.
+    History,
+    /// Send what is queued, then refresh hearings and trust data. Exit 1 if
+    /// anything is left unsent.
+    Sync(SyncArgs),
+    /// Send an item again (same idempotency key) at the next sync.
+    Resend(ItemArgs),
+    /// Delete an item the portal never received or refused.
+    Discard(ItemArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// The portal's address, e.g. https://portal.example.gov.
+    #[arg(long, value_name = "URL")]
+    pub portal: String,
+    /// The text of the QR code printed on the card.
+    #[arg(long, value_name = "TEXT")]
+    pub card_qr: String,
+    /// The one-time activation code, e.g. K7QF-3M2X-9TCA.
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// The issuer's root public key (hex, or a file holding it), obtained
+    /// out of band. Without it the wallet pins the root the portal sends
+    /// (trust on first use), as only this desktop stand-in may.
+    #[arg(long, value_name = "HEX|FILE")]
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WalletQrArgs {
+    /// Write a PNG image instead of drawing in the terminal.
+    #[arg(long, value_name = "OUT")]
+    pub png: Option<PathBuf>,
+    /// Pixels per module in the PNG.
+    #[arg(long, default_value_t = 8)]
+    pub module_size: u32,
+    /// How to draw in the terminal.
+    #[arg(long, value_enum, default_value_t = Style::Ansi)]
+    pub style: Style,
+}
+
+#[derive(Debug, Args)]
+pub struct HearingsArgs {
+    /// Ask the portal for changes first.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckInArgs {
+    /// A short note for the case officer (up to 500 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Street address, first line.
+    #[arg(long, value_name = "TEXT")]
+    pub street: String,
+    /// Street address, second line (apartment, unit).
+    #[arg(long, value_name = "TEXT")]
+    pub street2: Option<String>,
+    /// City.
+    #[arg(long, value_name = "TEXT")]
+    pub city: String,
+    /// Two-letter state code (TX, CA, PR, ...).
+    #[arg(long, value_name = "XX")]
+    pub state: String,
+    /// ZIP or ZIP+4.
+    #[arg(long, value_name = "ZIP")]
+    pub zip: String,
+    /// The day of the move (YYYY-MM-DD); today when absent.
+    #[arg(long, value_name = "DATE")]
+    pub moved_on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Give up after this many seconds (items stay queued).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub deadline: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ItemArgs {
+    /// The item's number, as `pending` shows it.
+    pub id: i64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::NotValid) => ExitCode::from(EXIT_NOT_VALID),
+        Ok(Outcome::NotValid | Outcome::Unsent) => ExitCode::from(EXIT_NOT_VALID),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(EXIT_ERROR)
@@ -73,6 +73,8 @@ pub enum Outcome {
     Success,
     /// `verify` ran and at least one card is not valid.
     NotValid,
+    /// `wallet sync` ran but left items unsent.
+    Unsent,
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -90,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Qr(a) => commands::present::qr(&a),
         Command::Verify(a) => commands::verify::verify(&a),
         Command::Scan(a) => commands::scan::scan(&a),
+        Command::Wallet(a) => commands::wallet::wallet(&a),
         Command::Demo(a) => commands::demo::demo(&a),
     }
 }

@@ -50,7 +50,10 @@ async fn an_offline_pass_fails_fast_and_keeps_everything_queued() {
     let dir = tempfile::tempdir().unwrap();
     let wallet = enrolled_wallet(dir.path(), &closed_port_url()).await;
     for note in ["one", "two", "three"] {
-        wallet.check_in(CheckIn::new(Some(note)).unwrap()).await.unwrap();
+        wallet
+            .check_in(CheckIn::new(Some(note)).unwrap())
+            .await
+            .unwrap();
     }
     let keys: Vec<String> = wallet
         .pending()
@@ -69,14 +72,25 @@ async fn an_offline_pass_fails_fast_and_keeps_everything_queued() {
         })
         .await
         .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(report.stop, SyncStop::Offline);
-    assert_eq!(report.items.len(), 1, "stopped at the first refused connection");
+    assert_eq!(
+        report.items.len(),
+        1,
+        "stopped at the first refused connection"
+    );
     assert_eq!(report.still_pending, 3);
 
     let pending = wallet.pending().await.unwrap();
     assert_eq!(
-        pending.iter().map(|i| i.idempotency_key.clone()).collect::<Vec<_>>(),
+        pending
+            .iter()
+            .map(|i| i.idempotency_key.clone())
+            .collect::<Vec<_>>(),
         keys
     );
     assert!(pending.iter().all(|i| i.state.code() == "queued"));

@@ -1,24 +1,40 @@
-//! `docket demo`: the main job end to end, narrated, offline. (The portal,
-//! enrolment and the outbox join this walk-through when they exist.)
+//! `docket demo`: the main job end to end, narrated. A reference portal
+//! runs on loopback with a temporary database and issuer; a wallet enrolls
+//! against it, shows its live QR, which an officer verifies offline; the
+//! wallet queues a check-in and an address change with no network, then
+//! delivers each exactly once through a portal that loses answers; a
+//! hearing moves and the wallet notices; a revocation reaches the officer.
+//! Everything it starts is stopped before it returns.
 
-use super::issuer::{issue_card, set_status};
+use super::issuer::set_status;
 use super::present::terminal_style;
 use super::verify::{Checked, Officer, STATE_FILE, check_image};
+use super::wallet::{Profile, change_lines, event_line, upcoming_hearings};
 use crate::Outcome;
-use crate::args::{DemoArgs, IssueArgs};
-use docket_portal::files::{write_atomic, write_new_private};
-use docket_portal::issuer::dir::IssuerDir;
-use crate::output::human;
-use anyhow::{Context, Result};
-use docket_core::device::SoftwareDeviceKey;
+use crate::args::DemoArgs;
+use crate::output::{VerdictJson, human};
+use anyhow::{Context, Result, bail};
+use docket_core::hearings::{CourtTime, HearingId};
+use docket_core::outbox::{AddressChange, CheckIn, ItemState, RetryPolicy, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
-use docket_core::sc1::{LIVE_ROTATION_SECONDS, LivePresentation};
+use docket_core::sync::{
+    HearingsRefresh, ProgressSink, SyncConfig, SyncEvent, SyncOptions, SyncStop,
+};
 use docket_core::trust::{CardStatus, KeyId};
-use jiff::{SignedDuration, Timestamp};
+use docket_core::wallet::Wallet;
+use docket_portal::chaos::{ChaosOutcome, ChaosSpec};
+use docket_portal::files::write_atomic;
+use docket_portal::issuer::CardRequest;
+use docket_portal::issuer::dir::IssuerDir;
+use docket_portal::{PortalConfig, PortalThread, admin};
+use jiff::civil::DateTime;
+use jiff::{SignedDuration, Timestamp, ToSpan, tz::TimeZone};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// The demo holder, as an issuer would type her in.
+/// The demo holder, as a case office would type her in.
 const HOLDER: &str = r#"{
   "family_name": "García Hernández",
   "given_names": "María José",
@@ -28,6 +44,27 @@ const HOLDER: &str = r#"{
   "expires": "2031-11-22"
 }
 "#;
+
+/// The court her hearings are at.
+const COURT_ZONE: &str = "America/Chicago";
+
+/// Share of requests the flaky network spoils once it is back.
+const CHAOS_RATE: f64 = 0.3;
+
+/// The wallet's timings for the demo: a short request timeout and fast
+/// retries, so the flaky network plays out in seconds (the app's defaults
+/// are 20 s and 10 s to 30 min).
+fn demo_sync_config() -> SyncConfig {
+    SyncConfig {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(2),
+        retry_policy: RetryPolicy {
+            base: SignedDuration::from_millis(300),
+            cap: SignedDuration::from_secs(2),
+            max_retry_after: SignedDuration::from_secs(2),
+        },
+    }
+}
 
 pub fn demo(args: &DemoArgs) -> Result<Outcome> {
     let started = Instant::now();
@@ -40,16 +77,21 @@ pub fn demo(args: &DemoArgs) -> Result<Outcome> {
         }
         None => temp.path().to_owned(),
     };
-    run(&work, args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(&work, args))?;
     println!();
     match &args.keep {
         Some(dir) => println!(
-            "Done in {:.1} s. The files are in {}.",
+            "Done in {:.1} s; the portal is stopped. The files are in {}.",
             started.elapsed().as_secs_f64(),
             dir.display()
         ),
         None => println!(
-            "Done in {:.1} s. Temporary files removed.",
+            "Done in {:.1} s; the portal is stopped and the temporary files removed.",
             started.elapsed().as_secs_f64()
         ),
     }
@@ -60,128 +102,350 @@ fn step(number: u32, text: &str) {
     println!("\n{number}. {text}");
 }
 
-fn run(work: &Path, args: &DemoArgs) -> Result<()> {
-    println!("Docket Wallet demo: a Secure Docket Card from issuer to officer, offline.");
+fn say(text: &str) {
+    for line in text.lines() {
+        println!("   {line}");
+    }
+}
+
+/// The paths and running parts the steps share.
+struct Demo {
+    portal_db: std::path::PathBuf,
+    issuer_dir: std::path::PathBuf,
+    addr: SocketAddr,
+}
+
+impl Demo {
+    fn config(&self, chaos: Option<ChaosSpec>) -> PortalConfig {
+        PortalConfig {
+            db: self.portal_db.clone(),
+            issuer: self.issuer_dir.clone(),
+            chaos,
+        }
+    }
+
+    fn start_portal(&self, chaos: Option<ChaosSpec>) -> Result<PortalThread> {
+        Ok(PortalThread::start(self.config(chaos), self.addr)?)
+    }
+}
+
+async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
+    println!(
+        "Docket Wallet demo: enrollment, the live QR, an offline check-in and move, a flaky network, a moved hearing."
+    );
     let now = Timestamp::now();
 
     step(
         1,
-        "The issuer creates its keys and signs a trust list and a status list.",
+        "The issuer's portal starts on this computer, with a new issuer and an empty database.",
     );
     let issuer_dir = work.join("issuer");
     let issuer = IssuerDir::create(&issuer_dir, KeyId(1), now)?;
-    println!(
-        "   Officers' phones pin the root key {}.",
+    let mut demo = Demo {
+        portal_db: work.join("portal.sqlite"),
+        issuer_dir: issuer_dir.clone(),
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+    };
+    let portal = demo.start_portal(None)?;
+    demo.addr = portal.addr();
+    let url = portal.url();
+    say(&format!(
+        "Portal at {url}. Root key, pinned in every app: {}.",
         issuer.root_public()?.to_hex()
-    );
+    ));
 
     step(
         2,
-        "The holder's phone creates its device key (on a phone it never leaves the Keystore or Secure Enclave).",
+        "A case office registers María, prints her card, and gives her a one-time activation code.",
     );
-    let device = SoftwareDeviceKey::generate()?;
-    let device_file = work.join("device.key");
-    write_new_private(&device_file, device.to_pkcs8_pem()?.as_bytes())?;
-    println!("   Device public key: {}", device.public().to_hex());
+    let photo = demo_photo(work)?;
+    let card_request = CardRequest::parse(HOLDER)?;
+    let hearings_json = demo_hearings(now)?;
+    let holder = admin::add_holder(
+        &demo.portal_db,
+        &issuer_dir,
+        &card_request,
+        &photo,
+        Some(hearings_json.as_bytes()),
+        now,
+    )?;
+    say(&format!(
+        "Card {}: the QR on its back reads {}…\nActivation code: {}",
+        holder.serial,
+        holder.card_qr.chars().take(40).collect::<String>(),
+        holder.activation_code
+    ));
 
-    step(3, "The issuer signs María's card, bound to that key.");
-    let card_json = work.join("card.json");
-    let photo = work.join("photo.png");
-    write_atomic(&card_json, HOLDER.as_bytes())?;
-    image::GrayImage::from_fn(96, 120, |x, y| image::Luma([((x * 2 + y) % 256) as u8]))
-        .save(&photo)
-        .context("cannot write the demo photo")?;
-    let issue = IssueArgs {
-        dir: issuer_dir.clone(),
-        card: card_json,
-        photo,
-        device_key: Some(device.public().to_hex()),
-        out: work.join("card.sdc"),
-    };
-    let signed = issue_card(&issuer, &issue, now)?;
-    let card = signed.card();
-    println!(
-        "   Card {} for {}, {}; valid {} to {}.",
-        card.serial,
-        card.name.family(),
-        card.name.given(),
-        card.issued,
-        card.expires
+    step(
+        3,
+        "María's phone scans the printed QR, she types the code, and the wallet enrolls: a device key is made, and the portal returns her card bound to it, her photo and her hearings.",
     );
+    let profile = Profile::create_or_open(&work.join("wallet"))?;
+    profile.pin_root(&issuer.root_public()?)?;
+    let wallet = profile.wallet(demo_sync_config()).await?;
+    let enrolled = wallet
+        .enroll(&url, &holder.card_qr, &holder.activation_code.to_string())
+        .await?;
+    let card = wallet.card().await?.context("the card was not saved")?;
+    for line in human(&VerdictJson::new("wallet", &card.verdict, None)).lines() {
+        say(line);
+    }
+    say(&format!(
+        "{} hearings saved for offline use:",
+        enrolled.hearings
+    ));
+    show_hearings(&wallet).await?;
 
     step(
         4,
-        &format!(
-            "The wallet shows a live code: the card plus the phone's signature over the time, new every {LIVE_ROTATION_SECONDS} s."
-        ),
+        "The wallet shows its live QR: the card plus the phone's signature over the time, new every few seconds.",
     );
-    let live = LivePresentation::create(&signed, &device, now)?;
-    let text = live.to_text();
-    let matrix = QrMatrix::encode(&text)?;
+    let live = wallet.live_presentation().await?;
+    let matrix = QrMatrix::encode(&live.to_text())?;
     print!("{}", to_terminal(&matrix, 4, terminal_style(args.style)));
     let png = work.join("live.png");
     write_atomic(&png, &to_png(&matrix, RenderOptions::default())?)?;
-    println!(
-        "   {} characters, QR version {} at error correction M; saved as {}.",
-        text.len(),
+    say(&format!(
+        "QR version {}; saved as {}.",
         matrix.version(),
         png.display()
-    );
+    ));
 
-    step(5, "An officer scans that image with no signal.");
-    let mut officer = open_officer(&issuer_dir, &issuer, now)?;
-    show(&check_image(&mut officer, &png, now)?);
+    step(
+        5,
+        "An officer's phone, with no signal, scans that image; then someone shows the same image again, as a screenshot would be.",
+    );
+    let mut officer = Officer::open(
+        &issuer_dir,
+        issuer.root_public()?,
+        issuer_dir.join(STATE_FILE),
+        Timestamp::now(),
+    )?;
+    show(&check_image(&mut officer, &png, Timestamp::now())?);
+    show(&check_image(
+        &mut officer,
+        &png,
+        Timestamp::now().checked_add(SignedDuration::from_secs(3))?,
+    )?);
 
     step(
         6,
-        "Someone shows the same image again, as a screenshot would be.",
+        "María loses signal. She checks in and reports her new address anyway: both are saved on the phone.",
     );
-    show(&check_image(
-        &mut officer,
-        &png,
-        now.checked_add(SignedDuration::from_secs(3))?,
-    )?);
+    portal.stop();
+    wallet
+        .check_in(CheckIn::new(Some("Checking in from the bus station."))?)
+        .await?;
+    let today = Timestamp::now().to_zoned(TimeZone::get(COURT_ZONE)?).date();
+    let address = UsAddress::new(
+        "4410 Navigation Blvd",
+        Some("Apt 12"),
+        "Houston",
+        "TX",
+        "77011",
+    )?;
+    wallet
+        .report_move(AddressChange::new(address, today, today)?)
+        .await?;
+    let offline = Instant::now();
+    let report = wallet.sync(sync_options(Duration::from_secs(10))).await?;
+    if report.stop != SyncStop::Offline {
+        bail!("the wallet should have found no connection");
+    }
+    say(&format!(
+        "Sync found no connection after {} ms and stopped; nothing was lost:",
+        offline.elapsed().as_millis()
+    ));
+    show_pending(&wallet).await?;
 
-    step(7, "A minute later, the screenshot has gone stale as well.");
-    show(&check_image(
-        &mut officer,
-        &png,
-        now.checked_add(SignedDuration::from_secs(60))?,
-    )?);
+    step(
+        7,
+        "The network comes back, but it is bad: the portal now spoils a share of requests (errors, hangs, dropped and cut-off answers, and answers lost after the portal recorded the request).",
+    );
+    let chaos = demo_chaos()?;
+    say(&format!(
+        "Chaos: {chaos} (the seed makes the very first answer get lost after the check-in was recorded)."
+    ));
+    let portal = demo.start_portal(Some(chaos))?;
+    let report = wallet.sync(sync_options(Duration::from_secs(40))).await?;
+    if !report.all_sent() {
+        bail!("the demo sync left {} item(s) unsent", report.still_pending);
+    }
+    let counts = portal.chaos_counts();
+    say(&format!(
+        "Requests: {} served normally, {} spoiled.",
+        counts.passed,
+        counts.faults()
+    ));
+    let history = wallet.history().await?;
+    let received = admin::received(&demo.portal_db)?;
+    for item in &history {
+        let copies = received
+            .iter()
+            .filter(|r| r.idempotency_key == item.idempotency_key)
+            .count();
+        let reference = item
+            .receipt
+            .as_ref()
+            .and_then(|r| r.reference.clone())
+            .unwrap_or_default();
+        say(&format!(
+            "{} #{}: receipt {reference}; the portal holds it {copies} time(s).",
+            item.kind().code(),
+            item.id.0
+        ));
+        if copies != 1 {
+            bail!("item #{} reached the portal {copies} times", item.id.0);
+        }
+    }
 
     step(
         8,
-        "The issuer revokes the card; the officer's phone loads the new status list; the phone shows a fresh code.",
+        "The court moves her first hearing. The wallet asks the portal for changes and tells her.",
     );
-    let later = now.checked_add(SignedDuration::from_secs(90))?;
-    let sequence = set_status(&issuer, card.serial, CardStatus::Revoked, later)?;
-    println!("   Status list sequence {sequence} published.");
-    let mut officer = open_officer(&issuer_dir, &issuer, later)?;
-    let fresh = LivePresentation::create(&signed, &device, later)?;
-    let fresh_png = work.join("live-after-revocation.png");
+    let first = HearingId::new("EOIR-HOU-1")?;
+    let moved_to = court_time(now, 23, 13)?;
+    admin::hearing_move(&demo.portal_db, holder.serial, &first, moved_to, None)?;
+    match wallet.refresh_hearings().await? {
+        HearingsRefresh::Updated(changes) => {
+            for line in change_lines(&changes) {
+                say(&format!("! {line}"));
+            }
+        }
+        other => bail!("the wallet did not see the move: {other:?}"),
+    }
+    show_hearings(&wallet).await?;
+
+    step(
+        9,
+        "The issuer revokes the card. The wallet's next sync and the officer's next list download both pick it up.",
+    );
+    let sequence = set_status(
+        &issuer,
+        holder.serial,
+        CardStatus::Revoked,
+        Timestamp::now(),
+    )?;
+    say(&format!("Status list sequence {sequence} published."));
+    portal.set_chaos(None);
+    let report = wallet.sync(sync_options(Duration::from_secs(20))).await?;
+    say(&format!("Wallet: status list {:?}.", report.status_list));
+    let card = wallet.card().await?.context("the card disappeared")?;
+    say(&format!(
+        "Wallet now shows the card as: {}.",
+        card.verdict.reason_codes().join(", ")
+    ));
+    let mut officer = Officer::open(
+        &issuer_dir,
+        issuer.root_public()?,
+        issuer_dir.join(STATE_FILE),
+        Timestamp::now(),
+    )?;
+    let fresh = work.join("live-after-revocation.png");
+    let live = wallet.live_presentation().await?;
     write_atomic(
-        &fresh_png,
+        &fresh,
         &to_png(
-            &QrMatrix::encode(&fresh.to_text())?,
+            &QrMatrix::encode(&live.to_text())?,
             RenderOptions::default(),
         )?,
     )?;
-    show(&check_image(&mut officer, &fresh_png, later)?);
+    show(&check_image(&mut officer, &fresh, Timestamp::now())?);
+
+    portal.stop();
+    drop(wallet);
     Ok(())
 }
 
-fn open_officer(issuer_dir: &Path, issuer: &IssuerDir, now: Timestamp) -> Result<Officer> {
-    let officer = Officer::open(
-        issuer_dir,
-        issuer.root_public()?,
-        issuer_dir.join(STATE_FILE),
-        now,
-    )?;
-    Ok(officer)
+fn sync_options(deadline: Duration) -> SyncOptions {
+    let progress: ProgressSink = Arc::new(|event: &SyncEvent| {
+        if let Some(line) = event_line(event) {
+            say(&line);
+        }
+    });
+    SyncOptions {
+        deadline: Some(Instant::now() + deadline),
+        wait_for_retries: true,
+        expedite: true,
+        outbox_only: false,
+        progress: Some(progress),
+    }
+}
+
+/// A chaos seed whose first request is answered `Lost` and whose next few
+/// pass: the demo then shows exactly the case idempotency keys exist for.
+fn demo_chaos() -> Result<ChaosSpec> {
+    let hang = Duration::from_secs(3);
+    for seed in 0..100_000u64 {
+        let spec = ChaosSpec::new(CHAOS_RATE, seed, hang)?;
+        let first_lost = spec.outcome(0) == ChaosOutcome::Lost;
+        let then_mixed = spec.outcome(1) == ChaosOutcome::Passed
+            && spec.outcome(2) == ChaosOutcome::Unavailable
+            && (3..8).all(|n| spec.outcome(n) == ChaosOutcome::Passed);
+        if first_lost && then_mixed {
+            return Ok(spec);
+        }
+    }
+    Ok(ChaosSpec::new(CHAOS_RATE, 7, hang)?)
+}
+
+async fn show_pending(wallet: &Wallet) -> Result<()> {
+    for item in wallet.pending().await? {
+        let state = match &item.state {
+            ItemState::NeedsAttention(reason) => format!("needs attention: {}", reason.code()),
+            state => state.code().to_owned(),
+        };
+        say(&format!(
+            "#{} {} — {state}, idempotency key {}",
+            item.id.0,
+            item.kind().code(),
+            item.idempotency_key
+        ));
+    }
+    Ok(())
+}
+
+async fn show_hearings(wallet: &Wallet) -> Result<()> {
+    let cache = wallet.hearings().await?.context("no hearings saved")?;
+    for hearing in upcoming_hearings(&cache.hearings, Timestamp::now()) {
+        say(&format!("  {}", hearing.line()));
+    }
+    Ok(())
 }
 
 fn show(checked: &Checked) {
     for line in human(&checked.json()).lines() {
-        println!("   {line}");
+        say(line);
     }
+}
+
+/// A court time `days` from now at `hour`:00 in the court's zone.
+fn court_time(now: Timestamp, days: i64, hour: i8) -> Result<CourtTime> {
+    let date = now
+        .to_zoned(TimeZone::get(COURT_ZONE)?)
+        .date()
+        .checked_add(days.days())?;
+    let local = DateTime::from_parts(date, jiff::civil::time(hour, 0, 0, 0));
+    Ok(CourtTime::new(local, COURT_ZONE)?)
+}
+
+/// Two upcoming hearings in Houston, as the portal's JSON.
+fn demo_hearings(now: Timestamp) -> Result<String> {
+    let first = court_time(now, 21, 9)?;
+    let second = court_time(now, 95, 13)?;
+    Ok(format!(
+        r#"[{{"id":"EOIR-HOU-1","starts":{{"local":"{}","time_zone":"{COURT_ZONE}"}},"court":{{"name":"Houston Immigration Court","address":"600 Jefferson St, Suite 900\nHouston, TX 77002"}},"judge":"Hon. Ana Rivera","kind":"master_calendar","status":"scheduled"}},
+{{"id":"EOIR-HOU-2","starts":{{"local":"{}","time_zone":"{COURT_ZONE}"}},"court":{{"name":"Houston Immigration Court","address":"600 Jefferson St, Suite 900\nHouston, TX 77002"}},"judge":"Hon. Ana Rivera","kind":"individual","status":"scheduled"}}]"#,
+        first.local(),
+        second.local()
+    ))
+}
+
+/// A stand-in portrait (gray gradient PNG).
+fn demo_photo(work: &Path) -> Result<Vec<u8>> {
+    let path = work.join("photo.png");
+    image::GrayImage::from_fn(96, 120, |x, y| image::Luma([((x * 2 + y) % 256) as u8]))
+        .save(&path)
+        .context("cannot write the demo photo")?;
+    Ok(std::fs::read(&path)?)
 }

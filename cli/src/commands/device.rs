@@ -2,9 +2,9 @@
 
 use crate::Outcome;
 use crate::args::DeviceInitArgs;
-use docket_portal::files::write_new_private;
 use anyhow::Result;
 use docket_core::device::SoftwareDeviceKey;
+use docket_portal::files::write_new_private;
 
 /// Creates a software device key and prints its public key (hex) on
 /// stdout, for `docket issuer issue --device-key`.

@@ -3,16 +3,15 @@
 use super::parse_device_public_key;
 use crate::Outcome;
 use crate::args::{IssueArgs, IssuerDirArgs, IssuerInitArgs, NewStatus, RevokeArgs};
-use docket_portal::issuer::card_json::{CardRequest, IssuerFields};
-use docket_portal::files::{read_limited, read_text_limited, write_atomic};
-use docket_portal::issuer::dir::{IssuerDir, ROOT_PUB, STATUS_LIST, TRUST_LIST};
 use anyhow::{Context, Result, bail};
-use docket_core::card::{CardDate, PhotoDigest, Serial, StatusIndex};
+use docket_core::card::Serial;
 use docket_core::qr::QrMatrix;
 use docket_core::sc1::SignedCard;
 use docket_core::trust::{CardStatus, KeyId};
+use docket_portal::files::{read_limited, read_text_limited, write_atomic};
+use docket_portal::issuer::card_json::CardRequest;
+use docket_portal::issuer::dir::{IssuerDir, ROOT_PUB, STATUS_LIST, TRUST_LIST};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 const CARD_JSON_MAX: u64 = 64 * 1024;
 const PHOTO_MAX: u64 = 16 * 1024 * 1024;
@@ -63,7 +62,7 @@ pub fn issue(args: &IssueArgs) -> Result<Outcome> {
 
 /// Builds, checks and signs the card and writes it to `args.out`;
 /// registers it only when everything else is in order, so a bad CARD.json
-/// does not use up a status index.
+/// does not use up a status index (docket_portal::issuer::issue_card).
 pub fn issue_card(dir: &IssuerDir, args: &IssueArgs, now: Timestamp) -> Result<SignedCard> {
     let request = CardRequest::parse(&read_text_limited(&args.card, CARD_JSON_MAX, "card file")?)?;
     let photo = read_limited(&args.photo, PHOTO_MAX, "photo")?;
@@ -72,35 +71,7 @@ pub fn issue_card(dir: &IssuerDir, args: &IssueArgs, now: Timestamp) -> Result<S
         .as_deref()
         .map(parse_device_public_key)
         .transpose()?;
-    let key = dir.card_key_entry()?;
-    let today = CardDate::from_date(now.to_zoned(TimeZone::UTC).date())?;
-    let mut card = request.to_card(IssuerFields {
-        serial: Serial::new(0)?,
-        status_index: StatusIndex::new(0)?,
-        issuer_key_id: key.id,
-        photo_digest: PhotoDigest::of_photo(&photo),
-        device_key,
-        today,
-    })?;
-    if !key.valid_during_day(card.issued.start_utc()) {
-        bail!(
-            "CARD.json: issued {} is outside the issuer key's validity ({} to {}); omit `issued` to use today",
-            card.issued,
-            key.not_before,
-            key.not_after
-        );
-    }
-    if card.expires.latest_end() > key.not_after {
-        bail!(
-            "CARD.json: the card would expire ({}) after the issuer key stops being valid ({})",
-            card.expires,
-            key.not_after
-        );
-    }
-    let (serial, index) = dir.register_card(now)?;
-    card.serial = serial;
-    card.status_index = index;
-    let signed = SignedCard::issue(&card, &dir.issuer_key()?).context("cannot sign the card")?;
+    let signed = docket_portal::issuer::issue_card(dir, &request, &photo, device_key, now)?;
     write_atomic(&args.out, format!("{}\n", signed.to_text()).as_bytes())?;
     Ok(signed)
 }

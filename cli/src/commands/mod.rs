@@ -6,11 +6,12 @@ pub mod issuer;
 pub mod present;
 pub mod scan;
 pub mod verify;
+pub mod wallet;
 
-use docket_portal::files::{read_limited, read_text_limited};
 use anyhow::{Context, Result, bail};
 use docket_core::device::{DevicePublicKey, SoftwareDeviceKey};
 use docket_core::sc1::{MAX_TEXT_LEN, SignedCard};
+use docket_portal::files::{read_limited, read_text_limited};
 use jiff::Timestamp;
 use std::path::Path;
 

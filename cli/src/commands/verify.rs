@@ -4,9 +4,7 @@
 use super::time_or_now;
 use crate::Outcome;
 use crate::args::VerifyArgs;
-use docket_portal::files::{read_limited, read_text_limited, write_atomic};
 use crate::images::qr_codes_in;
-use docket_portal::issuer::dir::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
 use crate::output::{VerdictJson, human};
 use anyhow::{Context, Result};
 use docket_core::qr::scan::ScanMode;
@@ -15,6 +13,8 @@ use docket_core::trust::{
     TrustStore,
 };
 use docket_core::verify::{Reason, ReplayEntry, Verdict, Verifier, VerifierPolicy};
+use docket_portal::files::{read_limited, read_text_limited, write_atomic};
+use docket_portal::issuer::dir::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -22,6 +22,10 @@ pub enum BodyError {
     /// Not a valid body of its kind.
     #[error("this item's stored content is damaged: {0}")]
     Invalid(String),
+    /// A body received from a wallet that the rules refuse (the portal's
+    /// reason; the message is the rule's own).
+    #[error("{0}")]
+    Refused(String),
 }
 
 #[derive(Serialize, Deserialize)]

@@ -14,7 +14,9 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardRequest {
+    /// Family name(s), as on the holder's documents.
     pub family_name: String,
+    /// Given name(s); may be empty.
     #[serde(default)]
     pub given_names: String,
     /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
@@ -33,15 +35,22 @@ pub struct CardRequest {
 
 /// What the issuer adds to the holder's data.
 pub struct IssuerFields {
+    /// The card number.
     pub serial: Serial,
+    /// The card's entry in the status list.
     pub status_index: StatusIndex,
+    /// The id of the key that signs the card.
     pub issuer_key_id: KeyId,
+    /// The digest of the holder's photo.
     pub photo_digest: PhotoDigest,
+    /// The wallet key a bound card names; `None` for the printed card.
     pub device_key: Option<DevicePublicKey>,
+    /// The issue date when CARD.json gives none.
     pub today: CardDate,
 }
 
 impl CardRequest {
+    /// Parses CARD.json strictly.
     pub fn parse(json: &str) -> Result<Self> {
         serde_json::from_str(json).context("CARD.json is not valid")
     }

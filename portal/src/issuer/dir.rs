@@ -23,11 +23,17 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The root private key (PKCS#8 PEM, 0600).
 pub const ROOT_KEY: &str = "root.key";
+/// The root public key, hex: the key verifiers pin.
 pub const ROOT_PUB: &str = "root.pub";
+/// The issuer private key (PKCS#8 PEM, 0600).
 pub const ISSUER_KEY: &str = "issuer.key";
+/// The signed trust list.
 pub const TRUST_LIST: &str = "trust-list.sctl";
+/// The signed status list.
 pub const STATUS_LIST: &str = "status-list.scsl";
+/// The registry: issuer key id, card number -> status index.
 pub const REGISTRY: &str = "issuer.json";
 
 /// How long a published trust list is valid.
@@ -125,14 +131,17 @@ impl IssuerDir {
         Ok(dir)
     }
 
+    /// The path of `name` (one of the file constants) in the directory.
     pub fn file(&self, name: &str) -> PathBuf {
         self.path.join(name)
     }
 
+    /// The root public key.
     pub fn root_public(&self) -> Result<Ed25519PublicKey> {
         read_root_pin(&self.file(ROOT_PUB))
     }
 
+    /// The issuer's signing key.
     pub fn issuer_key(&self) -> Result<Ed25519SigningKey> {
         let pem = read_text_limited(&self.file(ISSUER_KEY), KEY_FILE_MAX, "issuer key")?;
         Ok(Ed25519SigningKey::from_pkcs8_pem(&pem)?)
@@ -143,12 +152,14 @@ impl IssuerDir {
         Ok(Ed25519SigningKey::from_pkcs8_pem(&pem)?)
     }
 
+    /// The registry of issued cards.
     pub fn registry(&self) -> Result<Registry> {
         let text = read_text_limited(&self.file(REGISTRY), REGISTRY_MAX, "issuer registry")?;
         serde_json::from_str(&text)
             .with_context(|| format!("{} is damaged", self.file(REGISTRY).display()))
     }
 
+    /// Replaces the registry atomically.
     pub fn save_registry(&self, registry: &Registry) -> Result<()> {
         let mut json = serde_json::to_string_pretty(registry)?;
         json.push('\n');

@@ -4,6 +4,8 @@
 
 pub mod card_json;
 pub mod dir;
+pub mod issue;
 
 pub use card_json::{CardRequest, IssuerFields};
 pub use dir::{ISSUER_KEY, IssuerDir, REGISTRY, ROOT_KEY, ROOT_PUB, STATUS_LIST, TRUST_LIST};
+pub use issue::{bind_card, issue_card};

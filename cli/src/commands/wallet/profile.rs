@@ -1,0 +1,108 @@
+//! The holder's profile folder on the desktop:
+//!
+//! ```text
+//! DIR/wallet.db    the wallet's encrypted SQLite database
+//! DIR/device.key   STAND-IN for the phone's key store: the P-256 device
+//!                  key (PKCS#8 PEM, readable only by you). On a phone
+//!                  this key is made in and never leaves Keystore or the
+//!                  Secure Enclave.
+//! DIR/secrets/     STAND-IN for the phone's secret store (Keystore /
+//!                  Keychain): the database key.
+//! DIR/root.pub     the issuer root given with `enroll --root`, if any.
+//! ```
+
+use anyhow::{Context, Result, bail};
+use docket_core::device::SoftwareDeviceKey;
+use docket_core::store::FileSecretStore;
+use docket_core::sync::SyncConfig;
+use docket_core::trust::Ed25519PublicKey;
+use docket_core::wallet::{Wallet, WalletSetup};
+use docket_portal::files::{read_text_limited, write_atomic, write_new_private};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const DATABASE: &str = "wallet.db";
+const DEVICE_KEY: &str = "device.key";
+const SECRETS: &str = "secrets";
+const ROOT_PUB: &str = "root.pub";
+const README: &str = "README.txt";
+const KEY_FILE_MAX: u64 = 16 * 1024;
+
+const README_TEXT: &str = "Docket Wallet desktop profile.\n\n\
+wallet.db   the wallet's encrypted database\n\
+device.key  DESKTOP STAND-IN for the phone's hardware key store (keep private)\n\
+secrets/    DESKTOP STAND-IN for the phone's secret store (the database key)\n\
+root.pub    the issuer root pinned with `enroll --root`, if any\n";
+
+/// A profile folder.
+pub struct Profile {
+    dir: PathBuf,
+}
+
+impl Profile {
+    /// An existing profile (one that has a device key).
+    pub fn existing(dir: &Path) -> Result<Self> {
+        let profile = Profile {
+            dir: dir.to_owned(),
+        };
+        if !profile.file(DEVICE_KEY).exists() {
+            bail!(
+                "{} holds no wallet; enroll first with `docket wallet --profile {} enroll ...`",
+                dir.display(),
+                dir.display()
+            );
+        }
+        Ok(profile)
+    }
+
+    /// The profile at `dir`, created (with a new device key) if needed.
+    pub fn create_or_open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let profile = Profile {
+            dir: dir.to_owned(),
+        };
+        if !profile.file(DEVICE_KEY).exists() {
+            let key = SoftwareDeviceKey::generate()?;
+            write_new_private(&profile.file(DEVICE_KEY), key.to_pkcs8_pem()?.as_bytes())?;
+            write_atomic(&profile.file(README), README_TEXT.as_bytes())?;
+        }
+        Ok(profile)
+    }
+
+    /// Pins the issuer root given out of band.
+    pub fn pin_root(&self, root: &Ed25519PublicKey) -> Result<()> {
+        write_atomic(
+            &self.file(ROOT_PUB),
+            format!("{}\n", root.to_hex()).as_bytes(),
+        )
+    }
+
+    /// Opens the wallet.
+    pub async fn wallet(&self, sync: SyncConfig) -> Result<Wallet> {
+        let pem = read_text_limited(&self.file(DEVICE_KEY), KEY_FILE_MAX, "device key")?;
+        let key = SoftwareDeviceKey::from_pkcs8_pem(&pem)
+            .with_context(|| format!("{} is not a device key", self.file(DEVICE_KEY).display()))?;
+        let roots =
+            if self.file(ROOT_PUB).exists() {
+                let hex = read_text_limited(&self.file(ROOT_PUB), 1024, "root key")?;
+                vec![Ed25519PublicKey::from_hex(hex.trim()).with_context(|| {
+                    format!("{} is not a root key", self.file(ROOT_PUB).display())
+                })?]
+            } else {
+                Vec::new()
+            };
+        let secrets = FileSecretStore::new(self.file(SECRETS))?;
+        Ok(Wallet::open(WalletSetup {
+            database: self.file(DATABASE),
+            secrets: Box::new(secrets),
+            device_key: Arc::new(key),
+            roots,
+            sync,
+        })
+        .await?)
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
