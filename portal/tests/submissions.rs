@@ -157,7 +157,7 @@ async fn a_move_date_outside_the_window_is_refused_on_arrival() {
             .await;
         let problem = answer.assert_problem(422, "submission_invalid");
         assert!(
-            problem["detail"].as_str().unwrap().contains("move"),
+            problem["detail"].as_str().unwrap().contains("moving date"),
             "{problem}"
         );
     }
