@@ -475,9 +475,11 @@ fn the_demo_runs_and_leaves_nothing_behind() {
     for expected in [
         "VALID (live code)",
         "[live_code_replayed]",
-        "[live_code_stale]",
+        "no connection",
+        "the portal holds it exactly once",
+        "MOVED",
         "[card_revoked]",
-        "Temporary files removed",
+        "the portal is stopped and the temporary files removed",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

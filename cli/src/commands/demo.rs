@@ -18,7 +18,7 @@ use docket_core::hearings::{CourtTime, HearingId};
 use docket_core::outbox::{AddressChange, CheckIn, ItemState, RetryPolicy, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
 use docket_core::sync::{
-    HearingsRefresh, ProgressSink, SyncConfig, SyncEvent, SyncOptions, SyncStop,
+    HearingsRefresh, ListRefresh, ProgressSink, SyncConfig, SyncEvent, SyncOptions, SyncStop,
 };
 use docket_core::trust::{CardStatus, KeyId};
 use docket_core::wallet::Wallet;
@@ -289,14 +289,14 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
             .as_ref()
             .and_then(|r| r.reference.clone())
             .unwrap_or_default();
-        say(&format!(
-            "{} #{}: receipt {reference}; the portal holds it {copies} time(s).",
-            item.kind().code(),
-            item.id.0
-        ));
         if copies != 1 {
             bail!("item #{} reached the portal {copies} times", item.id.0);
         }
+        say(&format!(
+            "{} #{}: receipt {reference}; the portal holds it exactly once.",
+            item.kind().code(),
+            item.id.0
+        ));
     }
 
     step(
@@ -329,7 +329,11 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
     say(&format!("Status list sequence {sequence} published."));
     portal.set_chaos(None);
     let report = wallet.sync(sync_options(Duration::from_secs(20))).await?;
-    say(&format!("Wallet: status list {:?}.", report.status_list));
+    if let ListRefresh::Installed { sequence } = report.status_list {
+        say(&format!(
+            "Wallet installed status list sequence {sequence}."
+        ));
+    }
     let card = wallet.card().await?.context("the card disappeared")?;
     say(&format!(
         "Wallet now shows the card as: {}.",

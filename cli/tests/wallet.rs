@@ -1,0 +1,353 @@
+//! `docket wallet` end to end against the reference portal on loopback:
+//! enrollment, the card, the live QR verified from its PNG, hearings,
+//! the outbox through sync, and every kind of bad input the commands take.
+
+use docket_portal::issuer::CardRequest;
+use docket_portal::{PortalConfig, PortalThread, admin};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const CARD_JSON: &str = r#"{"family_name":"Nguyễn","given_names":"Thị Lan","date_of_birth":"1985-03",
+"sex":"F","nationality":"VNM","expires":"2030-06-30"}"#;
+
+const HEARINGS: &str = r#"[{"id":"H-1","starts":{"local":"2030-03-15T09:00:00","time_zone":"America/Chicago"},"court":{"name":"Houston Immigration Court","address":"600 Jefferson St\nHouston, TX 77002"},"judge":null,"kind":"master_calendar","status":"scheduled"}]"#;
+
+struct Case {
+    dir: tempfile::TempDir,
+    portal: Option<PortalThread>,
+    url: String,
+    card_qr: String,
+    code: String,
+}
+
+impl Case {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let issuer = dir.path().join("issuer");
+        let status = Command::new(env!("CARGO_BIN_EXE_docket"))
+            .args(["issuer", "init", "--dir", issuer.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        let db = dir.path().join("portal.sqlite");
+        let holder = admin::add_holder(
+            &db,
+            &issuer,
+            &CardRequest::parse(CARD_JSON).unwrap(),
+            b"photo bytes",
+            Some(HEARINGS.as_bytes()),
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+        let portal = PortalThread::start(
+            PortalConfig {
+                db,
+                issuer,
+                chaos: None,
+            },
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .unwrap();
+        Case {
+            url: portal.url(),
+            portal: Some(portal),
+            dir,
+            card_qr: holder.card_qr,
+            code: holder.activation_code.to_string(),
+        }
+    }
+
+    fn profile(&self) -> PathBuf {
+        self.dir.path().join("profile")
+    }
+
+    fn wallet(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_docket"))
+            .arg("wallet")
+            .arg("--profile")
+            .arg(self.profile())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn ok_json(&self, args: &[&str]) -> Value {
+        let output = self.wallet(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stdout))
+        })
+    }
+
+    fn enroll(&self) -> Value {
+        self.ok_json(&[
+            "enroll",
+            "--portal",
+            &self.url,
+            "--card-qr",
+            &self.card_qr,
+            "--code",
+            &self.code,
+            "--json",
+        ])
+    }
+}
+
+fn one_line_error(output: &Output, needle: &str) {
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(needle), "stderr: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "stderr: {stderr}");
+}
+
+#[test]
+fn enroll_show_qr_and_hearings() {
+    let case = Case::new();
+    let enrolled = case.enroll();
+    assert_eq!(enrolled["enrolled"], true);
+    assert_eq!(enrolled["hearings"], 1);
+    assert_eq!(enrolled["holder"]["family_name"], "Nguyễn");
+    assert!(
+        enrolled["pinned_root"].is_string(),
+        "no --root: pinned on first use"
+    );
+
+    let shown = case.ok_json(&["show", "--json"]);
+    assert_eq!(shown["valid"], true);
+    assert_eq!(shown["portal"], case.url.as_str());
+    assert_eq!(shown["pending"], 0);
+
+    let png = case.dir.path().join("live.png");
+    let qr = case.ok_json(&["qr", "--png", png.to_str().unwrap(), "--json"]);
+    assert!(qr["text"].as_str().unwrap().starts_with("SC1:"));
+    let issuer = case.dir.path().join("issuer");
+    let verified = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["verify", "--trust", issuer.to_str().unwrap(), "--json"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    let verdict: Value = serde_json::from_slice(&verified.stdout).unwrap();
+    assert_eq!(verdict["verdict"], "valid", "{verdict}");
+    assert_eq!(verdict["form"], "live");
+
+    let hearings = case.ok_json(&["hearings", "--refresh", "--json"]);
+    assert_eq!(hearings["upcoming"].as_array().unwrap().len(), 1);
+    assert_eq!(hearings["upcoming"][0]["id"], "H-1");
+    assert_eq!(hearings["staleness"]["level"], "fresh");
+    assert_eq!(hearings["changes"].as_array().unwrap().len(), 0);
+
+    // A second enrollment of the same profile is refused, nothing changed.
+    let again = case.wallet(&[
+        "enroll",
+        "--portal",
+        &case.url,
+        "--card-qr",
+        &case.card_qr,
+        "--code",
+        &case.code,
+    ]);
+    one_line_error(&again, "already holds an enrolled card");
+}
+
+#[test]
+fn queue_offline_then_sync_exactly_once() {
+    let mut case = Case::new();
+    case.enroll();
+    let item = case.ok_json(&["check-in", "--note", "at the shelter", "--json"]);
+    assert_eq!(item["kind"], "check_in");
+    assert_eq!(item["state"], "queued");
+    let moved = case.ok_json(&[
+        "move",
+        "--street",
+        "12 Oak St",
+        "--city",
+        "Austin",
+        "--state",
+        "TX",
+        "--zip",
+        "78701",
+        "--json",
+    ]);
+    assert_eq!(moved["kind"], "address_change");
+
+    // The portal goes away: sync fails fast, exit 1, items stay queued.
+    let portal = case.portal.take().unwrap();
+    let addr = portal.addr();
+    let config = PortalConfig {
+        db: case.dir.path().join("portal.sqlite"),
+        issuer: case.dir.path().join("issuer"),
+        chaos: None,
+    };
+    portal.stop();
+    let offline = case.wallet(&["sync", "--deadline", "5", "--json"]);
+    assert_eq!(offline.status.code(), Some(1));
+    let summary: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(summary["stop"], "offline");
+    let pending = case.ok_json(&["pending", "--json"]);
+    let pending = pending.as_array().unwrap();
+    assert_eq!(pending.len(), 2);
+    for item in pending {
+        assert_eq!(item["state"], "queued");
+        for field in ["id", "kind", "attempts", "idempotency_key"] {
+            assert!(item.get(field).is_some(), "{field} missing in {item}");
+        }
+    }
+
+    case.portal = Some(PortalThread::start(config, addr).unwrap());
+    let synced = case.ok_json(&["sync", "--json"]);
+    assert_eq!(synced["sent"], 2);
+    assert_eq!(synced["still_pending"], 0);
+    assert_eq!(
+        case.ok_json(&["pending", "--json"]),
+        Value::Array(Vec::new())
+    );
+    let history = case.ok_json(&["history", "--json"]);
+    let history = history.as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    let received = admin::received(&case.dir.path().join("portal.sqlite")).unwrap();
+    assert_eq!(received.len(), 2);
+    for item in history {
+        assert_eq!(item["state"], "sent");
+        let key = item["idempotency_key"].as_str().unwrap();
+        let copies: Vec<_> = received
+            .iter()
+            .filter(|r| r.idempotency_key == key)
+            .collect();
+        assert_eq!(copies.len(), 1);
+        assert_eq!(item["reference"], copies[0].reference.as_str());
+    }
+    // A sent item can be neither resent nor discarded.
+    let id = history[0]["id"].to_string();
+    one_line_error(&case.wallet(&["resend", &id]), "already has it");
+    one_line_error(&case.wallet(&["discard", &id]), "already has it");
+}
+
+#[test]
+fn discard_before_the_first_send() {
+    let case = Case::new();
+    case.enroll();
+    let item = case.ok_json(&["check-in", "--json"]);
+    let id = item["id"].to_string();
+    let discarded = case.ok_json(&["discard", &id, "--json"]);
+    assert_eq!(discarded["discarded"], item["id"]);
+    assert_eq!(
+        case.ok_json(&["pending", "--json"]),
+        Value::Array(Vec::new())
+    );
+    one_line_error(&case.wallet(&["resend", &id]), "no item");
+}
+
+#[test]
+fn bad_input_is_one_line_and_changes_nothing() {
+    let case = Case::new();
+    // Before enrollment: no profile.
+    one_line_error(&case.wallet(&["show"]), "enroll first");
+    let bad_code = case.wallet(&[
+        "enroll",
+        "--portal",
+        &case.url,
+        "--card-qr",
+        &case.card_qr,
+        "--code",
+        "AAAA-AAAA-AAAA",
+    ]);
+    one_line_error(&bad_code, "activation code is wrong; 4 tries left");
+    one_line_error(
+        &case.wallet(&[
+            "enroll",
+            "--portal",
+            &case.url,
+            "--card-qr",
+            &case.card_qr,
+            "--code",
+            "12",
+        ]),
+        "12 letters and digits",
+    );
+    one_line_error(
+        &case.wallet(&[
+            "enroll",
+            "--portal",
+            &case.url,
+            "--card-qr",
+            "HELLO",
+            "--code",
+            &case.code,
+        ]),
+        "not the QR code printed",
+    );
+    one_line_error(
+        &case.wallet(&[
+            "enroll",
+            "--portal",
+            "http://portal.example.gov",
+            "--card-qr",
+            &case.card_qr,
+            "--code",
+            &case.code,
+        ]),
+        "https://",
+    );
+    case.enroll();
+    for (args, needle) in [
+        (
+            vec![
+                "move", "--street", "1 Main", "--city", "Austin", "--state", "Texas", "--zip",
+                "78701",
+            ],
+            "TX",
+        ),
+        (
+            vec![
+                "move", "--street", "1 Main", "--city", "Austin", "--state", "TX", "--zip", "00000",
+            ],
+            "ZIP",
+        ),
+        (
+            vec![
+                "move",
+                "--street",
+                "1 Main",
+                "--city",
+                "Austin",
+                "--state",
+                "TX",
+                "--zip",
+                "78701",
+                "--moved-on",
+                "2001-01-01",
+            ],
+            "year",
+        ),
+        (
+            vec![
+                "move",
+                "--street",
+                "1 Main",
+                "--city",
+                "Austin",
+                "--state",
+                "TX",
+                "--zip",
+                "78701",
+                "--moved-on",
+                "soon",
+            ],
+            "not a date",
+        ),
+        (vec!["check-in", "--note", "\u{202e}hidden"], "note"),
+        (vec!["resend", "99"], "no item 99"),
+    ] {
+        one_line_error(&case.wallet(&args), needle);
+    }
+    assert_eq!(
+        case.ok_json(&["pending", "--json"]),
+        Value::Array(Vec::new())
+    );
+}
