@@ -21,6 +21,11 @@ use std::time::{Duration, Instant};
 /// doubt.
 const MIN_REQUEST_WINDOW: Duration = Duration::from_secs(1);
 
+/// Shortest wait between "nothing claimable" and the next claim: the
+/// store keeps times in whole seconds, so an item due "now" may need the
+/// clock to tick; never spin on the store's thread.
+const MIN_WAIT: Duration = Duration::from_millis(50);
+
 /// Callback for progress events.
 pub type ProgressSink = Arc<dyn Fn(&SyncEvent) + Send + Sync>;
 
@@ -171,7 +176,9 @@ async fn wait_for_next(store: &StoreThread, options: &SyncOptions) -> Result<boo
     let Some(due) = store.run(|s| s.next_attempt_at()).await? else {
         return Ok(false);
     };
-    let wait = Duration::try_from(due.duration_since(Timestamp::now())).unwrap_or(Duration::ZERO);
+    let wait = Duration::try_from(due.duration_since(Timestamp::now()))
+        .unwrap_or(Duration::ZERO)
+        .max(MIN_WAIT);
     if let Some(left) = options.remaining()
         && wait + MIN_REQUEST_WINDOW > left
     {
