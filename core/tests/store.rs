@@ -551,6 +551,71 @@ fn an_interrupted_send_is_queued_again_at_open_with_its_key() {
 }
 
 #[test]
+fn an_attempt_that_found_no_connection_does_not_count() {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    let item = store.enqueue_check_in(check_in("typo"), now()).unwrap();
+    store.claim_next(now()).unwrap().unwrap();
+    let due = store
+        .release_unsent(item.id, "offline", now())
+        .unwrap()
+        .unwrap();
+    assert!(due > now(), "released items still back off");
+    let released = store.item(item.id).unwrap();
+    assert_eq!(released.state, ItemState::Queued);
+    assert_eq!(released.attempts, 0);
+    assert_eq!(released.last_failure.as_deref(), Some("offline"));
+    assert_eq!(released.idempotency_key, item.idempotency_key);
+    // Only a `sending` item can be released.
+    assert_eq!(
+        store.release_unsent(item.id, "offline", now()).unwrap(),
+        None
+    );
+    // Never sent: still the holder's to fix or drop.
+    store.discard(item.id).unwrap();
+}
+
+#[test]
+fn an_item_parked_as_not_authorised_after_a_lost_answer_stays_in_doubt() {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    let not_authorised = ParkReason::NotAuthorized {
+        code: "unknown_wallet".to_owned(),
+    };
+    // Refused on its first attempt: the portal never took it.
+    let first = store.enqueue_check_in(check_in("a"), now()).unwrap();
+    store.claim_next(now()).unwrap().unwrap();
+    store.park(first.id, &not_authorised).unwrap();
+    store.discard(first.id).unwrap();
+    // An earlier attempt's answer was lost: it may be at the court.
+    let doubtful = store.enqueue_check_in(check_in("b"), now()).unwrap();
+    store.claim_next(now()).unwrap().unwrap();
+    store
+        .mark_failed(doubtful.id, "interrupted", None, now())
+        .unwrap();
+    store.resend(doubtful.id, now()).unwrap();
+    store.claim_next(now()).unwrap().unwrap();
+    store.park(doubtful.id, &not_authorised).unwrap();
+    assert_eq!(
+        store.discard(doubtful.id).unwrap_err().code(),
+        "not_allowed"
+    );
+    let edit = store.edit(
+        doubtful.id,
+        Submission::CheckIn {
+            checked_in_at: now(),
+            check_in: check_in("c"),
+        },
+        now(),
+    );
+    assert_eq!(edit.unwrap_err().code(), "not_allowed");
+    assert_eq!(
+        store.resend(doubtful.id, now()).unwrap().idempotency_key,
+        doubtful.idempotency_key
+    );
+}
+
+#[test]
 fn edit_and_discard_never_touch_an_item_the_portal_may_hold() {
     let profile = Profile::new();
     let mut store = profile.open().unwrap();

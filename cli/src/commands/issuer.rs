@@ -104,6 +104,7 @@ pub fn set_status(
     status: CardStatus,
     now: Timestamp,
 ) -> Result<u64> {
+    let _lock = dir.lock()?;
     let index = dir.status_index_of(serial)?;
     let mut list = dir.status_list()?;
     if !list.set(index, status) {
@@ -116,6 +117,7 @@ pub fn set_status(
 pub fn refresh(args: &IssuerDirArgs) -> Result<Outcome> {
     let dir = IssuerDir::open(&args.dir)?;
     let now = Timestamp::now();
+    let _lock = dir.lock()?;
     dir.publish_trust_list(dir.trust_list()?, now)?;
     dir.publish_status_list(dir.status_list()?, now)?;
     println!(

@@ -13,10 +13,12 @@
 //! Editing and discarding follow one rule: the wallet never rewrites or
 //! drops an item the portal might already hold. So they are allowed only
 //! before the first send starts (the key is kept: the portal has never
-//! seen it) or after the portal refused the item (the key is renewed for
-//! an edit: the portal keeps its refusal under the old key). An item whose
-//! delivery is in doubt can only be sent again, with the same key, which
-//! the portal answers as it answered the first time.
+//! seen it; an attempt that found no connection does not count) or after
+//! the portal refused the item's content or key (the key is renewed for an
+//! edit: the portal keeps its refusal under the old key). An item whose
+//! delivery is in doubt — including one parked as not authorised after an
+//! earlier attempt whose answer was lost — can only be sent again, with
+//! the same key, which the portal answers as it answered the first time.
 
 use super::{Store, StoreError, from_sql_time, to_sql_time};
 use crate::outbox::{
@@ -59,6 +61,15 @@ const EARLIEST_DUE: &str = concat!(
 /// doubt.
 const IN_DOUBT: &str =
     "it may already have reached the court; it will be sent again until the court confirms it";
+
+/// Whether the portal may hold a parked item. A refusal of its content
+/// (`Refused`) or of its key (`KeyConflict`) is the portal's definite
+/// answer about this key. `NotAuthorized` only says the portal did not
+/// take *this* request: an earlier attempt whose answer was lost may
+/// have reached it.
+fn may_be_held(reason: &ParkReason, attempts: u32) -> bool {
+    matches!(reason, ParkReason::NotAuthorized { .. }) && attempts > 1
+}
 
 /// A stored row before its sealed columns are opened.
 struct RawItem {
@@ -276,17 +287,34 @@ impl Store {
         if item.state != ItemState::Sending {
             return Ok(None);
         }
-        let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(|_| StoreError::Random)?;
-        let delay = self
-            .retry
-            .delay(item.attempts, retry_after, u64::from_le_bytes(random));
-        // Times are stored in whole seconds: round up, never earlier than
-        // the backoff or the portal's Retry-After.
-        let due = now.saturating_add(delay).unwrap_or(now);
-        let due = from_sql_time(due.as_second() + i64::from(due.subsec_nanosecond() > 0))?;
+        let due = self.backoff_due(item.attempts, retry_after, now)?;
         self.conn.execute(
             "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, last_failure = ?3
+             WHERE id = ?1 AND state = 'sending'",
+            params![id.0, to_sql_time(due), failure_code],
+        )?;
+        Ok(Some(due))
+    }
+
+    /// Puts back an item whose request never left the phone (no
+    /// connection could be made): `queued` again, the claim's attempt
+    /// not counted (it stays editable and discardable if it was before),
+    /// due after the backoff its next attempt would get. Does nothing to
+    /// an item that is no longer `sending` (returns `None`).
+    pub fn release_unsent(
+        &mut self,
+        id: ItemId,
+        failure_code: &str,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let item = self.item(id)?;
+        if item.state != ItemState::Sending {
+            return Ok(None);
+        }
+        let due = self.backoff_due(item.attempts, None, now)?;
+        self.conn.execute(
+            "UPDATE outbox SET state = 'queued', attempts = max(attempts - 1, 0),
+                 next_attempt_at = ?2, last_failure = ?3
              WHERE id = ?1 AND state = 'sending'",
             params![id.0, to_sql_time(due), failure_code],
         )?;
@@ -358,6 +386,9 @@ impl Store {
         }
         let key = match item.state {
             ItemState::Queued if item.attempts == 0 => item.idempotency_key,
+            ItemState::NeedsAttention(ref reason) if may_be_held(reason, item.attempts) => {
+                return Err(not_allowed(id, "edited", IN_DOUBT));
+            }
             ItemState::NeedsAttention(_) => new_idempotency_key(),
             ItemState::Queued => return Err(not_allowed(id, "edited", IN_DOUBT)),
             ItemState::Sending => return Err(not_allowed(id, "edited", "it is being sent now")),
@@ -386,6 +417,9 @@ impl Store {
         let item = self.item(id)?;
         match item.state {
             ItemState::Queued if item.attempts == 0 => {}
+            ItemState::NeedsAttention(ref reason) if may_be_held(reason, item.attempts) => {
+                return Err(not_allowed(id, "discarded", IN_DOUBT));
+            }
             ItemState::NeedsAttention(_) => {}
             ItemState::Queued => return Err(not_allowed(id, "discarded", IN_DOUBT)),
             ItemState::Sending => {
@@ -398,6 +432,25 @@ impl Store {
         self.conn
             .execute("DELETE FROM outbox WHERE id = ?1", [id.0])?;
         Ok(())
+    }
+
+    /// When an item after `attempts` attempts is due again: the jittered
+    /// backoff, never before `retry_after`.
+    fn backoff_due(
+        &self,
+        attempts: u32,
+        retry_after: Option<SignedDuration>,
+        now: Timestamp,
+    ) -> Result<Timestamp, StoreError> {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(|_| StoreError::Random)?;
+        let delay = self
+            .retry
+            .delay(attempts, retry_after, u64::from_le_bytes(random));
+        // Times are stored in whole seconds: round up, never earlier than
+        // the backoff or the portal's Retry-After.
+        let due = now.saturating_add(delay).unwrap_or(now);
+        from_sql_time(due.as_second() + i64::from(due.subsec_nanosecond() > 0))
     }
 
     /// Puts items whose send was interrupted (the app was killed while

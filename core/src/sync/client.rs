@@ -125,9 +125,15 @@ pub enum CallError {
     /// The URL could not be formed.
     #[error(transparent)]
     Url(#[from] PortalUrlError),
-    /// The portal answered with a status the contract does not give here.
-    #[error("the portal answered with HTTP status {0}")]
-    Status(u16),
+    /// The portal answered with an error where the caller needed a
+    /// result (its problem code, or one made from the status).
+    #[error("the portal answered {status} ({code})")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The problem code.
+        code: String,
+    },
 }
 
 /// One request.

@@ -75,9 +75,15 @@ pub(crate) async fn send_item(
             offline,
         } => {
             let code = failure.clone();
-            let due = store
-                .run(move |s| s.mark_failed(id, &code, retry_after, now))
-                .await?;
+            // No connection: the request never left the phone, so the
+            // attempt does not count (the item stays editable).
+            let due = if offline {
+                store.run(move |s| s.release_unsent(id, &code, now)).await?
+            } else {
+                store
+                    .run(move |s| s.mark_failed(id, &code, retry_after, now))
+                    .await?
+            };
             Attempt {
                 outcome: ItemOutcome::WillRetry { failure, due },
                 offline,
@@ -94,7 +100,7 @@ fn judge(result: Result<super::client::Answer, CallError>) -> Verdict {
                 CallError::Transport(t) => t.code().to_owned(),
                 CallError::Signer(_) => "key_store".to_owned(),
                 CallError::Url(_) => "bad_portal_url".to_owned(),
-                CallError::Status(status) => format!("http_{status}"),
+                CallError::Refused { code, .. } => code.clone(),
             };
             return Verdict::Retry {
                 failure,

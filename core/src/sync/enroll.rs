@@ -110,6 +110,14 @@ pub(crate) async fn enroll(
         (built_in_roots.to_vec(), None)
     };
     let fetched = fetch_lists(client, config.request_timeout).await;
+    // A list that could not be fetched is a network or portal failure the
+    // holder can retry; only a list that arrived and does not check out
+    // means the answer cannot be trusted.
+    for result in [&fetched.trust, &fetched.status] {
+        if let Err(error) = result {
+            return Err(error.clone().into());
+        }
+    }
     let now = Timestamp::now();
     let data = store.run(|s| s.trust_data()).await?;
     let (trust, saved_trust, trust_refresh, status_refresh) =

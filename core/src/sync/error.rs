@@ -106,7 +106,7 @@ impl From<CallError> for EnrollError {
             CallError::Transport(t) => EnrollError::Network(t),
             CallError::Signer(e) => EnrollError::Signer(e),
             CallError::Url(e) => EnrollError::Url(e),
-            CallError::Status(status) => EnrollError::BadAnswer(format!("HTTP status {status}")),
+            CallError::Refused { code, .. } => EnrollError::Portal { code, detail: None },
         }
     }
 }

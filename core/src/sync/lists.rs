@@ -49,7 +49,10 @@ async fn fetch(
     if answer.status == 200 {
         Ok(answer.body)
     } else {
-        Err(CallError::Status(answer.status))
+        Err(CallError::Refused {
+            status: answer.status,
+            code: answer.problem_or_status().code,
+        })
     }
 }
 

@@ -163,7 +163,11 @@ async fn drain(
             id,
             outcome: outcome.clone(),
         });
-        report.items.push((id, kind, outcome));
+        // One entry per item, with its latest outcome in this pass.
+        match report.items.iter_mut().find(|(seen, _, _)| *seen == id) {
+            Some(entry) => entry.2 = outcome,
+            None => report.items.push((id, kind, outcome)),
+        }
         if offline {
             return Ok(SyncStop::Offline);
         }

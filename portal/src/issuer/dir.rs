@@ -8,9 +8,11 @@
 //! DIR/trust-list.sctl   signed trust list
 //! DIR/status-list.scsl  signed status list
 //! DIR/issuer.json       registry: issuer key id, card number -> status index
+//! DIR/.lock             held by every read-modify-write (see `IssuerDir::lock`)
 //! ```
 //!
-//! A development tool: one process at a time per directory.
+//! A development tool; writers take `DIR/.lock`, so the portal and the
+//! `docket issuer` commands may share a directory.
 
 use crate::files::{read_limited, read_text_limited, write_atomic, write_new_private};
 use anyhow::{Context, Result, bail};
@@ -35,6 +37,8 @@ pub const TRUST_LIST: &str = "trust-list.sctl";
 pub const STATUS_LIST: &str = "status-list.scsl";
 /// The registry: issuer key id, card number -> status index.
 pub const REGISTRY: &str = "issuer.json";
+/// The lock file every read-modify-write holds.
+pub const LOCK: &str = ".lock";
 
 /// How long a published trust list is valid.
 const TRUST_LIST_VALIDITY: SignedDuration = SignedDuration::from_hours(365 * 24);
@@ -65,6 +69,12 @@ pub struct Registry {
     pub issuer_key_id: u16,
     /// Every card issued, in order.
     pub cards: Vec<RegisteredCard>,
+}
+
+/// The issuer directory's lock (see [`IssuerDir::lock`]); released when
+/// dropped.
+pub struct IssuerLock {
+    _file: std::fs::File,
 }
 
 /// An issuer directory on disk.
@@ -211,9 +221,27 @@ impl IssuerDir {
         write_atomic(&self.file(STATUS_LIST), &list.sign(&self.issuer_key()?)?)
     }
 
+    /// Takes the directory's lock, held until the guard is dropped. Every
+    /// read-modify-write of the registry or a list holds it, so processes
+    /// (the portal's admin calls, `docket issuer ...`) never interleave
+    /// and lose a registration or a revocation.
+    pub fn lock(&self) -> Result<IssuerLock> {
+        let path = self.file(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(IssuerLock { _file: file })
+    }
+
     /// Registers a new card: a fresh card number and the next status
     /// index, growing the status list when the index is beyond it.
     pub fn register_card(&self, now: Timestamp) -> Result<(Serial, StatusIndex)> {
+        let _lock = self.lock()?;
         let mut registry = self.registry()?;
         let serial = loop {
             let candidate = Serial::random()?;

@@ -393,8 +393,7 @@ async fn enrolling_through_a_failing_portal_succeeds_by_trying_again() {
         }
     };
     // A lost or cut answer never used up the code or a try: every failure
-    // is one worth retrying (`bad_answer` is a failed list download; see
-    // known_bugs.rs).
+    // is one worth retrying.
     assert_eq!(failures.first().map(String::as_str), Some("interrupted"));
     for code in &failures {
         assert!(
@@ -404,7 +403,6 @@ async fn enrolling_through_a_failing_portal_succeeds_by_trying_again() {
                 "internal_error",
                 "unavailable",
                 "rate_limited",
-                "bad_answer"
             ]
             .contains(&code.as_str()),
             "{failures:?}"

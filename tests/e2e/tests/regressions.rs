@@ -1,8 +1,5 @@
-//! Bugs found by the end-to-end suite in code this crate does not own
-//! (core, portal). Each test states the documented behaviour and fails
-//! against the current code; each is `#[ignore]`d so the suite stays
-//! green until the fix lands, then the `ignore` goes. Run them with
-//! `cargo test -p docket-e2e --test known_bugs -- --ignored`.
+//! Bugs the end-to-end suite found in core and the portal, each pinned by
+//! the test that first showed it (they failed before their fixes).
 
 use docket_core::outbox::{CheckIn, ItemState};
 use docket_core::sync::{ItemOutcome, SyncOptions, SyncStop};
@@ -10,15 +7,10 @@ use docket_e2e::*;
 use docket_portal::ChaosOutcome;
 use std::time::{Duration, Instant};
 
-/// core/src/sync/drain.rs `send_item` + core/src/store/outbox.rs
-/// `claim_next`/`mark_failed`/`discard`: a pass that finds no connection
-/// (`Transport::Offline`, documented as "the request was never sent")
-/// still counts an attempt, and `discard`/`edit` then refuse the item as
-/// "in doubt" ("it may already have reached the court"). A holder who
-/// queued a change of address with no signal can no longer fix or drop
-/// it, although it provably never left the phone.
+/// An attempt that found no connection never left the phone, so it must
+/// not count (`Store::release_unsent`): the holder can still fix or drop
+/// the item. (It used to count, and the item was refused as "in doubt".)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "core bug: an offline attempt makes an unsent item undiscardable (see doc)"]
 async fn an_item_that_never_left_the_phone_can_still_be_discarded() {
     let mut portal = Portal::start(None).await.unwrap();
     let holder = portal.add_holder(&hearings_json(&["H-2027-0001"])).unwrap();
@@ -43,14 +35,11 @@ async fn an_item_that_never_left_the_phone_can_still_be_discarded() {
         .expect("an item no request ever carried can be discarded");
 }
 
-/// core/src/sync/enroll.rs `enroll` (the `for refresh in [...]` loop
-/// after `install_lists`): when the lists cannot be *fetched* after the
-/// portal accepted the enrollment (a 503, a cut connection), the holder
-/// is told "the portal's answer could not be trusted" (`bad_answer`)
-/// instead of a retryable network or portal error. `bad_answer` is
-/// documented for answers that break the contract or do not check out.
+/// When the lists cannot be *fetched* after the portal accepted an
+/// enrollment (a 503, a cut connection), the holder gets the retryable
+/// network or portal error, not `bad_answer` (which is for answers that
+/// break the contract or do not check out, as it used to say here).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "core bug: a transient list-fetch failure at enrollment is reported as bad_answer"]
 async fn a_transient_failure_fetching_the_lists_at_enrollment_is_retryable() {
     for (fault, expected) in [
         (ChaosOutcome::Unavailable, "unavailable"),
@@ -80,13 +69,9 @@ async fn a_transient_failure_fetching_the_lists_at_enrollment_is_retryable() {
     }
 }
 
-/// core/src/sync/report.rs documents `SyncReport::items` as "each item
-/// attempted, in order, with its last outcome in this pass", but
-/// core/src/sync/pass.rs `drain` pushes one entry per *attempt*: an item
-/// retried within a pass appears once per attempt (a screen listing the
-/// report shows it twice, first as failed).
+/// `SyncReport::items` has one entry per item with its last outcome in the
+/// pass, as documented (it used to have one per attempt).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "core bug: SyncReport::items has one entry per attempt, not per item as documented"]
 async fn a_sync_report_lists_each_item_once_with_its_last_outcome() {
     let portal = Portal::start(None).await.unwrap();
     let holder = portal.add_holder(&hearings_json(&["H-2027-0001"])).unwrap();
@@ -121,14 +106,11 @@ async fn a_sync_report_lists_each_item_once_with_its_last_outcome() {
     assert_eq!(report.items.len(), 1, "{:?}", report.items);
 }
 
-/// portal/src/issuer/dir.rs `register_card` (read `issuer.json`, append,
-/// write it back) has no lock, and portal/src/admin.rs documents its
-/// functions as usable "while a server runs" by separate admin commands.
-/// Two holders added at the same time can both read the registry before
-/// either writes it: one registration is lost, and two cards get the same
-/// status index — revoking one then revokes the other.
+/// Holders added at the same time get distinct status indices and every
+/// registration is kept: `register_card` holds the issuer directory's lock
+/// (without it, two could read the registry before either wrote it, and
+/// revoking one card revoked the other).
 #[test]
-#[ignore = "portal bug: concurrent add_holder calls can give two cards one status index"]
 fn holders_added_at_the_same_time_get_distinct_status_indices() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let portal = runtime.block_on(Portal::start(None)).unwrap();
