@@ -215,12 +215,7 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         5,
         "An officer's phone, with no signal, scans that image; then someone shows the same image again, as a screenshot would be.",
     );
-    let mut officer = Officer::open(
-        &issuer_dir,
-        issuer.root_public()?,
-        issuer_dir.join(STATE_FILE),
-        Timestamp::now(),
-    )?;
+    let mut officer = officer_phone(&issuer)?;
     show(&check_image(&mut officer, &png, Timestamp::now())?);
     show(&check_image(
         &mut officer,
@@ -339,12 +334,7 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         "Wallet now shows the card as: {}.",
         card.verdict.reason_codes().join(", ")
     ));
-    let mut officer = Officer::open(
-        &issuer_dir,
-        issuer.root_public()?,
-        issuer_dir.join(STATE_FILE),
-        Timestamp::now(),
-    )?;
+    let mut officer = officer_phone(&issuer)?;
     let fresh = work.join("live-after-revocation.png");
     let live = wallet.live_presentation().await?;
     write_atomic(
@@ -359,6 +349,17 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
     portal.stop();
     drop(wallet);
     Ok(())
+}
+
+/// An officer's phone with the issuer's current lists (as downloaded the
+/// last time it had signal) and the root pinned.
+fn officer_phone(issuer: &IssuerDir) -> Result<Officer> {
+    Officer::open(
+        issuer.path(),
+        issuer.root_public()?,
+        issuer.file(STATE_FILE),
+        Timestamp::now(),
+    )
 }
 
 fn sync_options(deadline: Duration) -> SyncOptions {

@@ -221,6 +221,11 @@ impl IssuerDir {
         write_atomic(&self.file(STATUS_LIST), &list.sign(&self.issuer_key()?)?)
     }
 
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Takes the directory's lock, held until the guard is dropped. Every
     /// read-modify-write of the registry or a list holds it, so processes
     /// (the portal's admin calls, `docket issuer ...`) never interleave
