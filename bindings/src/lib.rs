@@ -1,0 +1,37 @@
+//! Docket Wallet's uniffi surface: what the Android and iOS apps call.
+//!
+//! Thin adapters over `docket-core` only: the [`Wallet`] and [`Verifier`]
+//! facades, the records and enums they answer with, one error type, and
+//! the platform traits the apps implement ([`KeyStore`], [`SecretStore`],
+//! [`LogSink`], [`WalletObserver`]).
+//!
+//! Rules every export follows:
+//! - anything that does I/O is `async` and runs on the library's one tokio
+//!   runtime ([`runtime`]), never on the caller's thread;
+//! - no panic crosses the FFI: async work runs in a spawned task whose
+//!   panic becomes [`DocketError::Internal`], synchronous work is wrapped
+//!   in `catch_unwind`;
+//! - a cancelled call (a cancelled coroutine, a cancelled Swift task)
+//!   drops only the caller's wait: the spawned work, and the commit of a
+//!   sent item, completes.
+
+mod error;
+mod platform;
+mod records;
+mod runtime;
+mod verifier;
+mod wallet;
+
+pub use error::DocketError;
+pub use platform::{KeyStore, LogLevel, LogSink, PlatformError, SecretStore, set_log_sink};
+pub use records::*;
+pub use verifier::Verifier;
+pub use wallet::{Wallet, WalletConfig, WalletObserver, open_wallet};
+
+uniffi::setup_scaffolding!();
+
+/// The library's version, for the apps' about screens and bug reports.
+#[uniffi::export]
+pub fn library_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
