@@ -15,6 +15,7 @@
 //!   drops only the caller's wait: the spawned work, and the commit of a
 //!   sent item, completes.
 
+mod desktop;
 mod error;
 mod platform;
 mod records;
@@ -22,6 +23,7 @@ mod runtime;
 mod verifier;
 mod wallet;
 
+pub use desktop::{memory_secret_store, software_key_store};
 pub use error::DocketError;
 pub use platform::{KeyStore, LogLevel, LogSink, PlatformError, SecretStore, set_log_sink};
 pub use records::*;

@@ -1,0 +1,320 @@
+//! The FFI surface from Rust, as the apps will call it: a wallet against
+//! the reference portal on loopback, the officer's scan of its live QR
+//! drawn from the module matrix, a panic turned into an error, calls from
+//! many threads at once, and a dropped call whose work still completes.
+
+use docket_core::device::{DeviceSigner, SoftwareDeviceKey};
+use docket_ffi::{
+    AddressInput, DocketError, KeyStore, PlatformError, QrCode, Verifier, WalletConfig,
+    memory_secret_store, open_wallet, software_key_store,
+};
+use docket_portal::issuer::CardRequest;
+use docket_portal::issuer::dir::IssuerDir;
+use docket_portal::{PortalConfig, PortalThread, admin};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const CARD_JSON: &str = r#"{"family_name":"Nguyễn","given_names":"Thị Lan","date_of_birth":"1985-03","sex":"F","nationality":"VNM","expires":"2030-06-30"}"#;
+
+struct Case {
+    dir: tempfile::TempDir,
+    portal: PortalThread,
+    root: String,
+    card_qr: String,
+    code: String,
+}
+
+impl Case {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let issuer_path = dir.path().join("issuer");
+        let issuer = IssuerDir::create(
+            &issuer_path,
+            docket_core::trust::KeyId(1),
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+        let db = dir.path().join("portal.sqlite");
+        let holder = admin::add_holder(
+            &db,
+            &issuer_path,
+            &CardRequest::parse(CARD_JSON).unwrap(),
+            b"photo",
+            None,
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+        let portal = PortalThread::start(
+            PortalConfig {
+                db,
+                issuer: issuer_path,
+                chaos: None,
+            },
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .unwrap();
+        Case {
+            root: issuer.root_public().unwrap().to_hex(),
+            dir,
+            portal,
+            card_qr: holder.card_qr,
+            code: holder.activation_code.to_string(),
+        }
+    }
+
+    fn config(&self, name: &str) -> WalletConfig {
+        WalletConfig {
+            database_path: self.dir.path().join(name).display().to_string(),
+            root_keys: vec![self.root.clone()],
+            request_timeout_ms: 5_000,
+            retry_base_ms: 0,
+        }
+    }
+
+    fn lists(&self) -> (Vec<u8>, Vec<u8>) {
+        let issuer = self.dir.path().join("issuer");
+        (
+            std::fs::read(issuer.join("trust-list.sctl")).unwrap(),
+            std::fs::read(issuer.join("status-list.scsl")).unwrap(),
+        )
+    }
+}
+
+/// A software key store that can be told to panic while signing, as a
+/// broken platform adapter might.
+struct PanickyKeyStore {
+    key: SoftwareDeviceKey,
+    panic_on_sign: AtomicBool,
+}
+
+impl KeyStore for PanickyKeyStore {
+    fn create_key(&self) -> Result<Vec<u8>, PlatformError> {
+        self.public_key()
+    }
+
+    fn public_key(&self) -> Result<Vec<u8>, PlatformError> {
+        Ok(self.key.public().to_compressed().to_vec())
+    }
+
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        if self.panic_on_sign.load(Ordering::SeqCst) {
+            panic!("the key store adapter is broken");
+        }
+        Ok(self.key.sign(&message).unwrap())
+    }
+}
+
+/// The QR drawn as an app would: 4 pixels per module, a 4-module quiet
+/// zone, as 8-bit luma.
+fn draw(qr: &QrCode) -> (Vec<u8>, u32) {
+    let scale = 4u32;
+    let side = (qr.size + 8) * scale;
+    let mut luma = vec![255u8; (side * side) as usize];
+    for y in 0..qr.size {
+        for x in 0..qr.size {
+            if qr.modules[(y * qr.size + x) as usize] == 1 {
+                for dy in 0..scale {
+                    for dx in 0..scale {
+                        let px = (x + 4) * scale + dx;
+                        let py = (y + 4) * scale + dy;
+                        luma[(py * side + px) as usize] = 0;
+                    }
+                }
+            }
+        }
+    }
+    (luma, side)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enroll_show_scan_queue_and_sync() {
+    let case = Case::new();
+    let wallet = open_wallet(
+        case.config("w.db"),
+        software_key_store().unwrap(),
+        memory_secret_store(),
+    )
+    .await
+    .unwrap();
+    let enrolled = wallet
+        .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
+        .await
+        .unwrap();
+    assert!(enrolled.verdict.valid);
+    let card = wallet.card().await.unwrap().unwrap();
+    assert_eq!(card.verdict.holder.unwrap().family_name, "Nguyễn");
+    assert_eq!(card.photo, b"photo");
+
+    let qr = wallet.live_qr().await.unwrap();
+    assert_eq!(qr.modules.len(), (qr.size * qr.size) as usize);
+    let (trust, status) = case.lists();
+    let verifier = Verifier::new(vec![case.root.clone()], trust, status).unwrap();
+    let (luma, side) = draw(&qr);
+    let verdict = verifier
+        .scan_frame(luma.clone(), side, side, side)
+        .unwrap()
+        .unwrap();
+    assert!(verdict.valid, "{verdict:?}");
+    assert_eq!(verdict.form.as_deref(), Some("live"));
+    let again = verifier
+        .scan_frame(luma, side, side, side)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.reasons[0].code, "live_code_replayed");
+    assert!(
+        verifier
+            .scan_frame(vec![128; 64 * 64], 64, 64, 64)
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        verifier.scan_frame(vec![0; 10], 64, 64, 64),
+        Err(DocketError::InvalidInput { .. })
+    ));
+
+    let item = wallet
+        .check_in(Some("from the library".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(item.state, "queued");
+    let summary = wallet.sync(Some(10_000), true).await.unwrap();
+    assert_eq!((summary.sent, summary.still_pending), (1, 0));
+    let history = wallet.history().await.unwrap();
+    assert_eq!(history[0].idempotency_key, item.idempotency_key);
+    assert!(history[0].reference.is_some());
+
+    let bad = wallet
+        .report_move(
+            AddressInput {
+                street1: "1 Main St".into(),
+                street2: None,
+                city: "Austin".into(),
+                state: "Texas".into(),
+                zip: "78701".into(),
+            },
+            "2026-11-20".into(),
+            "2026-11-22".into(),
+        )
+        .await;
+    assert!(
+        matches!(bad, Err(DocketError::InvalidInput { .. })),
+        "{bad:?}"
+    );
+    let wrong = open_wallet(
+        case.config("other.db"),
+        software_key_store().unwrap(),
+        memory_secret_store(),
+    )
+    .await
+    .unwrap()
+    .enroll(
+        case.portal.url(),
+        case.card_qr.clone(),
+        "AAAA-AAAA-AAAA".into(),
+    )
+    .await;
+    assert!(
+        matches!(&wrong, Err(DocketError::Enrollment { code, .. }) if code == "activation_code_wrong"),
+        "{wrong:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_below_the_ffi_comes_back_as_an_error() {
+    let case = Case::new();
+    let keys = Arc::new(PanickyKeyStore {
+        key: SoftwareDeviceKey::generate().unwrap(),
+        panic_on_sign: AtomicBool::new(false),
+    });
+    let wallet = open_wallet(case.config("w.db"), keys.clone(), memory_secret_store())
+        .await
+        .unwrap();
+    wallet
+        .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
+        .await
+        .unwrap();
+    keys.panic_on_sign.store(true, Ordering::SeqCst);
+    let result = wallet.live_qr().await;
+    assert!(
+        matches!(&result, Err(DocketError::Internal { message }) if message.contains("broken")),
+        "{result:?}"
+    );
+    // The wallet still works afterwards.
+    keys.panic_on_sign.store(false, Ordering::SeqCst);
+    wallet.live_qr().await.unwrap();
+    assert!(wallet.card().await.unwrap().unwrap().verdict.valid);
+}
+
+#[test]
+fn calls_from_many_threads_at_once_are_safe() {
+    let case = Case::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let wallet = runtime
+        .block_on(open_wallet(
+            case.config("w.db"),
+            software_key_store().unwrap(),
+            memory_secret_store(),
+        ))
+        .unwrap();
+    runtime
+        .block_on(wallet.enroll(case.portal.url(), case.card_qr.clone(), case.code.clone()))
+        .unwrap();
+    let (trust, status) = case.lists();
+    let verifier = Verifier::new(vec![case.root.clone()], trust, status).unwrap();
+    let threads: Vec<_> = (0..16)
+        .map(|n| {
+            let wallet = wallet.clone();
+            let verifier = verifier.clone();
+            std::thread::spawn(move || {
+                // Each thread drives its own executor, as foreign threads do.
+                let local = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                local.block_on(async {
+                    let item = wallet.check_in(Some(format!("thread {n}"))).await.unwrap();
+                    let qr = wallet.live_qr().await.unwrap();
+                    let verdict = verifier.verify_text(qr.text).unwrap();
+                    assert!(verdict.holder.is_some());
+                    wallet.pending().await.unwrap();
+                    item.idempotency_key
+                })
+            })
+        })
+        .collect();
+    let mut keys: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 16);
+    assert_eq!(runtime.block_on(wallet.pending()).unwrap().len(), 16);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_call_still_completes_its_work() {
+    let case = Case::new();
+    let wallet = open_wallet(
+        case.config("w.db"),
+        software_key_store().unwrap(),
+        memory_secret_store(),
+    )
+    .await
+    .unwrap();
+    // Poll the call once, then drop it, as a cancelled coroutine does.
+    let call = wallet.check_in(Some("kept".to_owned()));
+    let _ = tokio::time::timeout(std::time::Duration::from_micros(1), call).await;
+    // The store runs jobs in order: once this answers, the dropped one ran.
+    let pending = wallet.pending().await.unwrap();
+    assert_eq!(pending.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_must_have_its_roots_built_in() {
+    let case = Case::new();
+    let mut config = case.config("w.db");
+    config.root_keys.clear();
+    let result = open_wallet(config, software_key_store().unwrap(), memory_secret_store()).await;
+    assert!(matches!(result, Err(DocketError::InvalidInput { .. })));
+}
