@@ -50,7 +50,16 @@ pub trait WalletObserver: Send + Sync {
 #[derive(uniffi::Object)]
 pub struct Wallet {
     inner: Arc<CoreWallet>,
-    observer: Arc<RwLock<Option<Arc<dyn WalletObserver>>>>,
+    observer: Arc<Observer>,
+}
+
+/// The observer slot, and the order of its outbox notifications: each one
+/// reads the pending list and delivers it under one lock, so the last list
+/// an observer receives is always the current one.
+#[derive(Default)]
+struct Observer {
+    slot: RwLock<Option<Arc<dyn WalletObserver>>>,
+    outbox_order: tokio::sync::Mutex<()>,
 }
 
 /// Opens (or creates) the wallet: creates the device key in the key store
@@ -88,7 +97,7 @@ pub async fn open_wallet(
         .await?;
         Ok(Arc::new(Wallet {
             inner: Arc::new(inner),
-            observer: Arc::new(RwLock::new(None)),
+            observer: Arc::new(Observer::default()),
         }))
     })
     .await
@@ -115,7 +124,7 @@ fn sync_config(request_timeout_ms: u64, retry_base_ms: u64) -> SyncConfig {
 impl Wallet {
     /// Sets (or removes) the observer of outbox and hearing changes.
     pub fn set_observer(&self, observer: Option<Arc<dyn WalletObserver>>) {
-        if let Ok(mut slot) = self.observer.write() {
+        if let Ok(mut slot) = self.observer.slot.write() {
             *slot = observer;
         }
     }
@@ -363,18 +372,19 @@ fn views(items: &[OutboxItem]) -> Vec<OutboxItemView> {
     items.iter().map(OutboxItemView::from).collect()
 }
 
-fn current(observer: &RwLock<Option<Arc<dyn WalletObserver>>>) -> Option<Arc<dyn WalletObserver>> {
-    observer.read().ok().and_then(|slot| slot.clone())
+fn current(observer: &Observer) -> Option<Arc<dyn WalletObserver>> {
+    observer.slot.read().ok().and_then(|slot| slot.clone())
 }
 
 /// Tells the observer the pending list after a change (nothing if none is
 /// set, or if the list cannot be read: the change itself succeeded).
-async fn notify_outbox(inner: &CoreWallet, observer: &RwLock<Option<Arc<dyn WalletObserver>>>) {
-    let Some(observer) = current(observer) else {
+async fn notify_outbox(inner: &CoreWallet, observer: &Observer) {
+    let Some(target) = current(observer) else {
         return;
     };
+    let _in_order = observer.outbox_order.lock().await;
     match inner.pending().await {
-        Ok(pending) => observer.outbox_changed(views(&pending)),
+        Ok(pending) => target.outbox_changed(views(&pending)),
         Err(error) => log(
             LogLevel::Warn,
             format!("outbox not readable: {}", error.code()),

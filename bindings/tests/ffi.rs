@@ -318,3 +318,42 @@ async fn a_phone_must_have_its_roots_built_in() {
     let result = open_wallet(config, software_key_store().unwrap(), memory_secret_store()).await;
     assert!(matches!(result, Err(DocketError::InvalidInput { .. })));
 }
+
+/// Records what the observer is told.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<usize>>);
+
+impl docket_ffi::WalletObserver for Recorder {
+    fn outbox_changed(&self, pending: Vec<docket_ffi::OutboxItemView>) {
+        self.0.lock().unwrap().push(pending.len());
+    }
+
+    fn hearings_changed(&self, _changes: docket_ffi::HearingChangesView) {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_outbox_list_an_observer_gets_is_the_current_one() {
+    let case = Case::new();
+    let wallet = open_wallet(
+        case.config("w.db"),
+        software_key_store().unwrap(),
+        memory_secret_store(),
+    )
+    .await
+    .unwrap();
+    let recorder = Arc::new(Recorder::default());
+    wallet.set_observer(Some(recorder.clone()));
+    let calls: Vec<_> = (0..20)
+        .map(|n| {
+            let wallet = wallet.clone();
+            tokio::spawn(async move { wallet.check_in(Some(format!("{n}"))).await.unwrap() })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap();
+    }
+    let seen = recorder.0.lock().unwrap().clone();
+    assert_eq!(seen.len(), 20, "one notification per change");
+    assert_eq!(seen.last(), Some(&20), "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "in order: {seen:?}");
+}

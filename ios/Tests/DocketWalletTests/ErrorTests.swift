@@ -1,0 +1,143 @@
+import DocketWallet
+import Foundation
+import XCTest
+
+/// Every failure comes back as a typed `DocketError` with a stable code —
+/// never a crash, whatever the app's own adapters throw.
+final class ErrorTests: XCTestCase {
+    /// A wrong activation code is an `.Enrollment` error with code
+    /// `activation_code_wrong`; nothing was saved, and enrolling again
+    /// with the right code works.
+    func testWrongActivationCodeIsAnEnrollmentError() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let holder = try portal.addHolder()
+        let wallet = try await openTestWallet(portal).wallet
+
+        let error = await docketError {
+            try await wallet.enroll(
+                portal: portal.url, cardQR: holder.cardQR, activationCode: "AAAA-AAAA-AAAA")
+        }
+        guard case .Enrollment(let code, let message)? = error else {
+            return XCTFail("expected .Enrollment, got \(String(describing: error))")
+        }
+        XCTAssertEqual(code, "activation_code_wrong")
+        XCTAssertFalse(message.isEmpty)
+        XCTAssertEqual(error?.code, "activation_code_wrong")
+        let card = try await wallet.card()
+        XCTAssertNil(card, "nothing was saved")
+
+        let summary = try await wallet.enroll(
+            portal: portal.url, cardQR: holder.cardQR, activationCode: holder.activationCode)
+        XCTAssertTrue(summary.verdict.valid)
+    }
+
+    /// An address the library cannot accept is `.InvalidInput` naming the
+    /// problem; a good one is queued as an address change.
+    func testBadAddressIsInvalidInput() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let (subject, _) = try await enrolledTestWallet(portal)
+        let wallet = subject.wallet
+        var address = AddressInput(
+            street1: "1 Main St", street2: nil, city: "Austin", state: "Texas", zip: "78701")
+
+        let badState = await docketError {
+            try await wallet.reportMove(address: address, movedOn: "2026-11-20", today: "2026-11-22")
+        }
+        guard case .InvalidInput(let code, let message)? = badState else {
+            return XCTFail("expected .InvalidInput, got \(String(describing: badState))")
+        }
+        XCTAssertFalse(code.isEmpty)
+        XCTAssertFalse(message.isEmpty)
+
+        address.state = "TX"
+        let badDate = await docketError {
+            try await wallet.reportMove(address: address, movedOn: "the 20th", today: "2026-11-22")
+        }
+        XCTAssertEqual(badDate?.code, "bad_date")
+
+        // `today` defaults to the phone's date.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let day = calendar.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(-86_400))
+        let yesterday = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        let item = try await wallet.reportMove(address: address, movedOn: yesterday)
+        XCTAssertEqual(item.kind, "address_change")
+        XCTAssertEqual(item.state, "queued")
+    }
+
+    /// A key store whose `sign` throws an arbitrary Swift error makes the
+    /// call fail with a typed `DocketError.KeyStore` (not a crash), and the
+    /// wallet works again once the key store does.
+    func testThrowingKeyStoreBecomesATypedError() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let (subject, _) = try await enrolledTestWallet(portal)
+
+        subject.keys.failSigning(true)
+        let error = await docketError { try await subject.wallet.liveQR() }
+        guard case .KeyStore(let message)? = error else {
+            return XCTFail("expected .KeyStore, got \(String(describing: error))")
+        }
+        XCTAssertTrue(message.contains("told to fail"), message)
+
+        subject.keys.failSigning(false)
+        let qr = try await subject.wallet.liveQR()
+        XCTAssertFalse(qr.text.isEmpty)
+    }
+
+    /// A key store that cannot create the device key fails the open with
+    /// `.KeyStore`.
+    func testKeyStoreThatCannotCreateTheKeyFailsTheOpen() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let keys = try HostKeyStore()
+        keys.failCreate(true)
+        let error = await docketError { try await openTestWallet(portal, keys: keys) }
+        guard case .KeyStore? = error else {
+            return XCTFail("expected .KeyStore, got \(String(describing: error))")
+        }
+    }
+
+    /// Before enrollment there is no card, and no live code to show.
+    func testNoCardBeforeEnrollment() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let wallet = try await openTestWallet(portal).wallet
+        let card = try await wallet.card()
+        XCTAssertNil(card)
+        let error = await docketError { try await wallet.liveQR() }
+        guard case .NotEnrolled? = error else {
+            return XCTFail("expected .NotEnrolled, got \(String(describing: error))")
+        }
+        XCTAssertEqual(error?.code, "not_enrolled")
+    }
+
+    /// A phone must have its issuer roots built in.
+    func testRootKeysAreRequired() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        var configuration = try testConfiguration(portal)
+        configuration.rootKeys = []
+        let error = await docketError {
+            try await DocketWallet.open(configuration, keyStore: try HostKeyStore(), secretStore: MemorySecretStore())
+        }
+        XCTAssertEqual(error?.code, "root_key")
+    }
+
+    /// A verifier refuses lists that its root did not sign.
+    func testVerifierRefusesListsFromAnotherRoot() throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let lists = try portal.lists()
+        let otherRoot = String(repeating: "ab", count: 32)
+        XCTAssertThrowsError(
+            try DocketVerifier(rootKeys: [otherRoot], trustList: lists.trust, statusList: lists.status)
+        ) { error in
+            guard case .InvalidInput? = error as? DocketError else {
+                return XCTFail("expected .InvalidInput, got \(error)")
+            }
+        }
+    }
+}
