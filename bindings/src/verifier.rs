@@ -35,13 +35,7 @@ impl Verifier {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| DocketError::input("root_key", e))?;
             let mut store = TrustStore::new(roots);
-            let now = Timestamp::now();
-            store
-                .install_trust_list(&trust_list, now)
-                .map_err(|e| DocketError::input(e.code(), e))?;
-            store
-                .install_status_list(&status_list, now)
-                .map_err(|e| DocketError::input(e.code(), e))?;
+            install(&mut store, &trust_list, &status_list)?;
             Ok(std::sync::Arc::new(Verifier {
                 inner: Mutex::new(CoreVerifier::new(store, VerifierPolicy::default())),
             }))
@@ -55,18 +49,7 @@ impl Verifier {
         trust_list: Vec<u8>,
         status_list: Vec<u8>,
     ) -> Result<(), DocketError> {
-        guard(|| {
-            let mut verifier = self.lock()?;
-            let now = Timestamp::now();
-            let store = verifier.store_mut();
-            store
-                .install_trust_list(&trust_list, now)
-                .map_err(|e| DocketError::input(e.code(), e))?;
-            store
-                .install_status_list(&status_list, now)
-                .map_err(|e| DocketError::input(e.code(), e))?;
-            Ok(())
-        })
+        guard(|| install(self.lock()?.store_mut(), &trust_list, &status_list))
     }
 
     /// Checks an SC1 text now.
@@ -98,6 +81,22 @@ impl Verifier {
             Ok(Some(VerdictView::from(&verdict)))
         })
     }
+}
+
+/// Installs both lists now; a refused one leaves what was installed.
+fn install(
+    store: &mut TrustStore,
+    trust_list: &[u8],
+    status_list: &[u8],
+) -> Result<(), DocketError> {
+    let now = Timestamp::now();
+    store
+        .install_trust_list(trust_list, now)
+        .map_err(|e| DocketError::input(e.code(), e))?;
+    store
+        .install_status_list(status_list, now)
+        .map_err(|e| DocketError::input(e.code(), e))?;
+    Ok(())
 }
 
 impl Verifier {
