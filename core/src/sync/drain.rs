@@ -32,7 +32,11 @@ enum Verdict {
     Retry {
         failure: String,
         retry_after: Option<SignedDuration>,
+        /// No connection: stop the pass.
         offline: bool,
+        /// The request never left the phone (no connection, or the key
+        /// store could not sign): the attempt does not count.
+        unsent: bool,
     },
 }
 
@@ -73,11 +77,12 @@ pub(crate) async fn send_item(
             failure,
             retry_after,
             offline,
+            unsent,
         } => {
             let code = failure.clone();
-            // No connection: the request never left the phone, so the
-            // attempt does not count (the item stays editable).
-            let due = if offline {
+            // The request never left the phone, so the attempt does not
+            // count (the item stays editable).
+            let due = if unsent {
                 store.run(move |s| s.release_unsent(id, &code, now)).await?
             } else {
                 store
@@ -102,10 +107,12 @@ fn judge(result: Result<super::client::Answer, CallError>) -> Verdict {
                 CallError::Url(_) => "bad_portal_url".to_owned(),
                 CallError::Refused { code, .. } => code.clone(),
             };
+            let offline = error == CallError::Transport(Transport::Offline);
             return Verdict::Retry {
                 failure,
                 retry_after: None,
-                offline: error == CallError::Transport(Transport::Offline),
+                offline,
+                unsent: offline || matches!(error, CallError::Signer(_)),
             };
         }
     };
@@ -165,6 +172,7 @@ fn retry(failure: &str, retry_after: Option<SignedDuration>) -> Verdict {
         failure: failure.to_owned(),
         retry_after,
         offline: false,
+        unsent: false,
     }
 }
 
@@ -235,8 +243,25 @@ mod tests {
         ] {
             assert!(matches!(
                 judge(Err(failure.into())),
-                Verdict::Retry { offline: false, .. }
+                Verdict::Retry {
+                    offline: false,
+                    unsent: false,
+                    ..
+                }
             ));
         }
+    }
+
+    #[test]
+    fn a_request_the_key_store_could_not_sign_was_never_sent() {
+        let error = CallError::Signer(crate::device::SignerError::Platform("locked".to_owned()));
+        assert!(matches!(
+            judge(Err(error)),
+            Verdict::Retry {
+                offline: false,
+                unsent: true,
+                ..
+            }
+        ));
     }
 }
