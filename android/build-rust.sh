@@ -52,6 +52,9 @@ echo "==> Kotlin bindings"
 # reads the interface from the library's symbols. The interface is the same.
 cargo build --locked -q -p docket-ffi
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
+# Without the software-stores feature (test-only exports), as the phones'.
+host_lib="$target_dir/debug/libdocket_ffi.so"
+[[ "$(uname -s)" == Darwin ]] && host_lib="$target_dir/debug/libdocket_ffi.dylib"
 (cd bindings && cargo run --locked -q -p docket-ffi --features bindgen --bin uniffi-bindgen -- \
-    generate --library "$target_dir/debug/libdocket_ffi.so" --language kotlin --no-format --out-dir "$BINDINGS")
+    generate --library "$host_lib" --language kotlin --no-format --out-dir "$BINDINGS")
 ls -l "$JNI_LIBS"/*/libdocket_ffi.so

@@ -23,8 +23,10 @@ if [[ "$(uname -s)" != Darwin ]]; then
   exit 1
 fi
 
-profile=release
-cargo_profile=(--release)
+# The workspace's profile for the phone library (Cargo.toml: everything for
+# size, fat LTO), as android/build-rust.sh uses.
+profile=mobile
+cargo_profile=(--profile mobile)
 if [[ "${1:-}" == "--debug" ]]; then
   profile=debug
   cargo_profile=()

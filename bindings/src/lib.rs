@@ -15,18 +15,22 @@
 //!   drops only the caller's wait: the spawned work, and the commit of a
 //!   sent item, completes.
 
-mod desktop;
 mod error;
 mod platform;
 mod records;
 mod runtime;
+#[cfg(any(test, feature = "software-stores"))]
+mod software_stores;
+#[cfg(test)]
+mod tests;
 mod verifier;
 mod wallet;
 
-pub use desktop::{memory_secret_store, software_key_store};
 pub use error::DocketError;
 pub use platform::{KeyStore, LogLevel, LogSink, PlatformError, SecretStore, set_log_sink};
 pub use records::*;
+#[cfg(any(test, feature = "software-stores"))]
+pub use software_stores::{memory_secret_store, software_key_store};
 pub use verifier::Verifier;
 pub use wallet::{Wallet, WalletConfig, WalletObserver, open_wallet};
 

@@ -410,4 +410,20 @@ mod tests {
             "https://portal.example.gov/base"
         );
     }
+
+    /// idna's back end is the ASCII-only stub (the workspace pins
+    /// idna_adapter 1.0): a host with a look-alike letter is refused, not
+    /// mapped to some other name.
+    #[test]
+    fn a_non_ascii_portal_host_is_refused() {
+        // The "о" is Cyrillic.
+        assert!(matches!(
+            PortalUrl::parse("https://p\u{43e}rtal.example.gov"),
+            Err(PortalUrlError::NotAUrl(_))
+        ));
+        assert!(matches!(
+            PortalUrl::parse("https://portal.ex\u{e1}mple.gov"),
+            Err(PortalUrlError::NotAUrl(_))
+        ));
+    }
 }

@@ -1,7 +1,8 @@
-//! Software stand-ins for the platform stores, for host tests and desktop
-//! tools only: the private key and the secrets live in this process's
-//! memory. A phone app implements [`KeyStore`] and [`SecretStore`] with
-//! its hardware-backed stores instead.
+//! Software stand-ins for the platform stores, for host tests only (the
+//! `software-stores` feature; never in a phone build): the private key and
+//! the secrets live in this process's memory. A phone app implements
+//! [`KeyStore`] and [`SecretStore`] with its hardware-backed stores
+//! instead.
 
 use crate::error::DocketError;
 use crate::platform::{KeyStore, PlatformError, SecretStore};
@@ -27,7 +28,7 @@ impl KeyStore for SoftwareKeyStore {
     }
 }
 
-/// A new software P-256 device key held in memory: **desktop and tests
+/// A new software P-256 device key held in memory: **host tests
 /// only** (on a phone the key is made in, and never leaves, the Keystore
 /// or Secure Enclave).
 #[uniffi::export]

@@ -2,12 +2,15 @@
 //! the reference portal on loopback, the officer's scan of its live QR
 //! drawn from the module matrix, a panic turned into an error, calls from
 //! many threads at once, and a dropped call whose work still completes.
+//!
+//! Unit tests rather than an integration test: the crate builds no rlib
+//! (see its Cargo.toml), so only its own test harness can link it.
 
-use docket_core::device::{DeviceSigner, SoftwareDeviceKey};
-use docket_ffi::{
+use crate::{
     AddressInput, DocketError, KeyStore, PlatformError, QrCode, Verifier, WalletConfig,
     memory_secret_store, open_wallet, software_key_store,
 };
+use docket_core::device::{DeviceSigner, SoftwareDeviceKey};
 use docket_portal::issuer::CardRequest;
 use docket_portal::issuer::dir::IssuerDir;
 use docket_portal::{PortalConfig, PortalThread, admin};
@@ -323,12 +326,12 @@ async fn a_phone_must_have_its_roots_built_in() {
 #[derive(Default)]
 struct Recorder(std::sync::Mutex<Vec<usize>>);
 
-impl docket_ffi::WalletObserver for Recorder {
-    fn outbox_changed(&self, pending: Vec<docket_ffi::OutboxItemView>) {
+impl crate::WalletObserver for Recorder {
+    fn outbox_changed(&self, pending: Vec<crate::OutboxItemView>) {
         self.0.lock().unwrap().push(pending.len());
     }
 
-    fn hearings_changed(&self, _changes: docket_ffi::HearingChangesView) {}
+    fn hearings_changed(&self, _changes: crate::HearingChangesView) {}
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
