@@ -2,6 +2,8 @@
 //! (for the apps' translated texts and their branching) and an English
 //! `message` a holder or officer can act on.
 
+use docket_core::device::SignerError;
+use docket_core::sc1::LiveError;
 use docket_core::store::StoreError;
 use docket_core::sync::{EnrollError, SyncError};
 use docket_core::wallet::WalletError;
@@ -45,10 +47,15 @@ pub enum DocketError {
         /// What to tell the holder, naming the field.
         message: String,
     },
-    /// The phone's key store could not do what was asked (locked after a
-    /// restart, key removed, hardware failure).
+    /// The phone's key store could not do what was asked: locked after a
+    /// restart (`key_store_locked`: unlock and retry), failed or key
+    /// removed (`key_store_failed`), a signature that is not one
+    /// (`key_store_bad_signature`), or a key that is not the card's
+    /// (`device_key_mismatch`: enroll again).
     #[error("{message}")]
     KeyStore {
+        /// Stable code, one of the above.
+        code: String,
         /// What to tell the holder.
         message: String,
     },
@@ -112,9 +119,32 @@ impl From<WalletError> for DocketError {
             WalletError::NotEnrolled => DocketError::NotEnrolled {
                 message: error.to_string(),
             },
-            WalletError::Live(live) => DocketError::KeyStore {
-                message: live.to_string(),
-            },
+            WalletError::Live(live) => live.into(),
+        }
+    }
+}
+
+impl From<LiveError> for DocketError {
+    fn from(error: LiveError) -> Self {
+        let code = error.code().to_owned();
+        let message = error.to_string();
+        match error {
+            LiveError::Signer(_) | LiveError::WrongKey | LiveError::SignatureDoesNotVerify => {
+                DocketError::KeyStore { code, message }
+            }
+            // The phone's clock is the input at fault; the holder can fix it.
+            LiveError::ClockOutOfRange => DocketError::InvalidInput { code, message },
+            // Enrollment only saves a card bound to this phone's key.
+            LiveError::NotBound => DocketError::Internal { message },
+        }
+    }
+}
+
+impl From<SignerError> for DocketError {
+    fn from(error: SignerError) -> Self {
+        DocketError::KeyStore {
+            code: error.code().to_owned(),
+            message: error.to_string(),
         }
     }
 }

@@ -15,6 +15,7 @@
 //!   drops only the caller's wait: the spawned work, and the commit of a
 //!   sent item, completes.
 
+mod enums;
 mod error;
 mod platform;
 mod records;
@@ -26,6 +27,9 @@ mod tests;
 mod verifier;
 mod wallet;
 
+pub use enums::{
+    CodeForm, Freshness, HearingKind, HearingStatus, ListUpdate, OutboxKind, OutboxState, SyncStop,
+};
 pub use error::DocketError;
 pub use platform::{KeyStore, LogLevel, LogSink, PlatformError, SecretStore, set_log_sink};
 pub use records::*;

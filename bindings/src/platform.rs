@@ -10,6 +10,7 @@
 use docket_core::device::{DevicePublicKey, DeviceSigner, SignerError};
 use docket_core::store::{SecretStore as CoreSecretStore, SecretStoreError};
 use std::sync::{Arc, RwLock};
+use tokio::runtime::RuntimeFlavor;
 use zeroize::Zeroizing;
 
 /// A platform store failed.
@@ -97,23 +98,45 @@ pub(crate) fn log(level: LogLevel, message: String) {
     }
 }
 
+/// Runs a call into the app's code (a key store, the secret store, an
+/// observer). Core makes these calls synchronously, often from a task on
+/// one of the runtime's two worker threads, and a hardware key can take a
+/// second to sign (StrongBox, a Secure Enclave waking up): there the call
+/// runs under `block_in_place`, which first hands the worker's other tasks
+/// to another thread, so a slow key store stalls only the task waiting
+/// for it. Anywhere else (the store thread, a test's own runtime) it just
+/// runs.
+pub(crate) fn platform_call<T>(call: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(call)
+        }
+        _ => call(),
+    }
+}
+
 /// The app's key store as core's [`DeviceSigner`].
 pub(crate) struct ForeignSigner(pub Arc<dyn KeyStore>);
 
-fn signer_error(error: PlatformError) -> SignerError {
-    SignerError::Platform(error.to_string())
+/// A key store's failure as core sees it: "locked" stays distinguishable,
+/// so the holder is told to unlock the phone rather than that it failed.
+pub(crate) fn signer_error(error: PlatformError) -> SignerError {
+    match error {
+        PlatformError::Locked => SignerError::Locked,
+        PlatformError::Failed { message } => SignerError::Platform(message),
+    }
 }
 
 impl DeviceSigner for ForeignSigner {
     fn public_key(&self) -> Result<DevicePublicKey, SignerError> {
-        let bytes = self.0.public_key().map_err(signer_error)?;
+        let bytes = platform_call(|| self.0.public_key()).map_err(signer_error)?;
         DevicePublicKey::from_sec1(&bytes).map_err(|e| {
             SignerError::Platform(format!("the key store's public key is unusable: {e}"))
         })
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
-        self.0.sign(message.to_vec()).map_err(signer_error)
+        platform_call(|| self.0.sign(message.to_vec())).map_err(signer_error)
     }
 }
 
@@ -129,16 +152,12 @@ fn secret_error(error: PlatformError) -> SecretStoreError {
 
 impl CoreSecretStore for ForeignSecrets {
     fn load(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretStoreError> {
-        Ok(self
-            .0
-            .load(name.to_owned())
+        Ok(platform_call(|| self.0.load(name.to_owned()))
             .map_err(secret_error)?
             .map(Zeroizing::new))
     }
 
     fn save(&self, name: &str, secret: &[u8]) -> Result<(), SecretStoreError> {
-        self.0
-            .save(name.to_owned(), secret.to_vec())
-            .map_err(secret_error)
+        platform_call(|| self.0.save(name.to_owned(), secret.to_vec())).map_err(secret_error)
     }
 }

@@ -2,9 +2,12 @@
 //! already decided by core, as plain fields. Times are Unix seconds
 //! (`*_unix`) or ISO 8601 text where the zone matters (hearings).
 
+use crate::enums::{
+    CodeForm, Freshness, HearingKind, HearingStatus, ListUpdate, OutboxKind, OutboxState, SyncStop,
+};
 use docket_core::hearings::{Hearing, HearingChanges};
 use docket_core::outbox::{ItemState, OutboxItem};
-use docket_core::verify::{HolderView, PresentationForm, Verdict};
+use docket_core::verify::{HolderView, Verdict};
 use jiff::Timestamp;
 
 /// The holder fields of a card, as an officer's screen or the wallet's
@@ -74,8 +77,8 @@ pub struct VerdictView {
     pub reasons: Vec<ReasonView>,
     /// The holder, once the issuer's signature verified.
     pub holder: Option<HolderFields>,
-    /// `live` or `static`, once the code parsed.
-    pub form: Option<String>,
+    /// Live or static, once the code parsed.
+    pub form: Option<CodeForm>,
     /// When it was checked.
     pub checked_at_unix: i64,
 }
@@ -93,13 +96,7 @@ impl From<&Verdict> for VerdictView {
                 })
                 .collect(),
             holder: verdict.holder.as_ref().map(HolderFields::from),
-            form: verdict.form.map(|form| {
-                match form {
-                    PresentationForm::Live => "live",
-                    PresentationForm::Static => "static",
-                }
-                .to_owned()
-            }),
+            form: verdict.form.map(CodeForm::from),
             checked_at_unix: verdict.checked_at.as_second(),
         }
     }
@@ -146,10 +143,10 @@ pub struct HearingView {
     pub court_address: String,
     /// Judge, if known.
     pub judge: Option<String>,
-    /// `master_calendar`, `individual`, `bond` or `other`.
-    pub kind: String,
-    /// `scheduled`, `rescheduled` or `cancelled`.
-    pub status: String,
+    /// The type of hearing.
+    pub kind: HearingKind,
+    /// Scheduled, rescheduled or cancelled.
+    pub status: HearingStatus,
 }
 
 impl From<&Hearing> for HearingView {
@@ -162,8 +159,8 @@ impl From<&Hearing> for HearingView {
             court_name: hearing.court.name().to_owned(),
             court_address: hearing.court.address().to_owned(),
             judge: hearing.judge.as_ref().map(|j| j.as_str().to_owned()),
-            kind: hearing.kind.code().to_owned(),
-            status: hearing.status.code().to_owned(),
+            kind: hearing.kind.into(),
+            status: hearing.status.into(),
         }
     }
 }
@@ -173,8 +170,8 @@ impl From<&Hearing> for HearingView {
 pub struct HearingsView {
     /// Upcoming hearings, soonest first (one in progress stays 4 hours).
     pub upcoming: Vec<HearingView>,
-    /// `fresh`, `aging`, `stale` or `never_fetched`.
-    pub staleness: String,
+    /// How far the list can be trusted to be current.
+    pub freshness: Freshness,
     /// When the list was last confirmed current.
     pub fetched_at_unix: Option<i64>,
 }
@@ -214,10 +211,10 @@ impl From<&HearingChanges> for HearingChangesView {
 pub struct OutboxItemView {
     /// The wallet's number for it.
     pub id: i64,
-    /// `check_in` or `address_change`.
-    pub kind: String,
-    /// `queued`, `sending`, `sent` or `needs_attention`.
-    pub state: String,
+    /// Check-in or address change.
+    pub kind: OutboxKind,
+    /// Where it is in its delivery.
+    pub state: OutboxState,
     /// Attempts that may have reached the portal.
     pub attempts: u32,
     /// The key the portal deduplicates by.
@@ -246,8 +243,8 @@ impl From<&OutboxItem> for OutboxItemView {
         };
         OutboxItemView {
             id: item.id.0,
-            kind: item.kind().code().to_owned(),
-            state: item.state.code().to_owned(),
+            kind: item.kind().into(),
+            state: OutboxState::from(&item.state),
             attempts: item.attempts,
             idempotency_key: item.idempotency_key.clone(),
             created_at_unix: item.created_at.as_second(),
@@ -288,8 +285,8 @@ pub struct EnrollmentSummary {
 /// What a sync pass did.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncSummary {
-    /// `done`, `offline` or `deadline`.
-    pub stop: String,
+    /// Why the pass ended.
+    pub stop: SyncStop,
     /// Items the portal confirmed in this pass.
     pub sent: u32,
     /// Items refused in this pass (they need the holder).
@@ -302,8 +299,8 @@ pub struct SyncSummary {
     pub next_attempt_at_unix: Option<i64>,
     /// What changed in the hearings, if the list was refreshed.
     pub hearing_changes: Option<HearingChangesView>,
-    /// `not_attempted`, `current`, `installed`, `refused: ...`, `failed: ...`.
-    pub trust_list: String,
-    /// The same for the status list.
-    pub status_list: String,
+    /// What the pass did to the trust list.
+    pub trust_list: ListUpdate,
+    /// What the pass did to the status list.
+    pub status_list: ListUpdate,
 }

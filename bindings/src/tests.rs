@@ -159,7 +159,7 @@ async fn enroll_show_scan_queue_and_sync() {
         .unwrap()
         .unwrap();
     assert!(verdict.valid, "{verdict:?}");
-    assert_eq!(verdict.form.as_deref(), Some("live"));
+    assert_eq!(verdict.form, Some(crate::CodeForm::Live));
     let again = verifier
         .scan_frame(luma, side, side, side)
         .unwrap()
@@ -180,9 +180,11 @@ async fn enroll_show_scan_queue_and_sync() {
         .check_in(Some("from the library".to_owned()))
         .await
         .unwrap();
-    assert_eq!(item.state, "queued");
+    assert_eq!(item.state, crate::OutboxState::Queued);
     let summary = wallet.sync(Some(10_000), true).await.unwrap();
     assert_eq!((summary.sent, summary.still_pending), (1, 0));
+    assert_eq!(summary.stop, crate::SyncStop::Done);
+    assert_eq!(summary.trust_list, crate::ListUpdate::Current);
     let history = wallet.history().await.unwrap();
     assert_eq!(history[0].idempotency_key, item.idempotency_key);
     assert!(history[0].reference.is_some());
@@ -359,4 +361,115 @@ async fn the_last_outbox_list_an_observer_gets_is_the_current_one() {
     assert_eq!(seen.len(), 20, "one notification per change");
     assert_eq!(seen.last(), Some(&20), "{seen:?}");
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "in order: {seen:?}");
+}
+
+/// A key store that signs only when the test opens its gate, as a
+/// hardware key waiting for its secure element does.
+struct GatedKeyStore {
+    key: SoftwareDeviceKey,
+    gate: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+impl GatedKeyStore {
+    fn set_open(&self, open: bool) {
+        *self.gate.lock().unwrap() = open;
+        self.opened.notify_all();
+    }
+}
+
+impl KeyStore for GatedKeyStore {
+    fn create_key(&self) -> Result<Vec<u8>, PlatformError> {
+        self.public_key()
+    }
+
+    fn public_key(&self) -> Result<Vec<u8>, PlatformError> {
+        Ok(self.key.public().to_compressed().to_vec())
+    }
+
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut open = self.gate.lock().unwrap();
+        while !*open {
+            open = self.opened.wait(open).unwrap();
+        }
+        drop(open);
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        Ok(self.key.sign(&message).unwrap())
+    }
+}
+
+/// Two slow signatures at once would hold both of the runtime's worker
+/// threads if key-store calls simply blocked them; every other call of
+/// every wallet would then wait for the secure element.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_key_store_does_not_stall_other_calls() {
+    let case = Case::new();
+    let keys = Arc::new(GatedKeyStore {
+        key: SoftwareDeviceKey::generate().unwrap(),
+        gate: std::sync::Mutex::new(true),
+        opened: std::sync::Condvar::new(),
+        waiting: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let wallet = open_wallet(case.config("w.db"), keys.clone(), memory_secret_store())
+        .await
+        .unwrap();
+    wallet
+        .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
+        .await
+        .unwrap();
+
+    keys.set_open(false);
+    let slow: Vec<_> = (0..2)
+        .map(|_| {
+            let wallet = wallet.clone();
+            tokio::spawn(async move { wallet.live_qr().await })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    while keys.waiting.load(Ordering::SeqCst) < 2 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the two signatures never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let meanwhile =
+        tokio::time::timeout(std::time::Duration::from_secs(10), wallet.pending()).await;
+    keys.set_open(true);
+    assert!(
+        matches!(meanwhile, Ok(Ok(ref pending)) if pending.is_empty()),
+        "a call waited for the key store: {meanwhile:?}"
+    );
+    for call in slow {
+        assert!(!call.await.unwrap().unwrap().modules.is_empty());
+    }
+}
+
+/// A locked key store (after a restart, before the first unlock) is a
+/// KeyStore error with its own code, so the app can say "unlock your
+/// phone" rather than "failed".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_key_store_says_so() {
+    struct Locked;
+    impl KeyStore for Locked {
+        fn create_key(&self) -> Result<Vec<u8>, PlatformError> {
+            Err(PlatformError::Locked)
+        }
+        fn public_key(&self) -> Result<Vec<u8>, PlatformError> {
+            Err(PlatformError::Locked)
+        }
+        fn sign(&self, _message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+            Err(PlatformError::Locked)
+        }
+    }
+    let case = Case::new();
+    let result = open_wallet(case.config("w.db"), Arc::new(Locked), memory_secret_store()).await;
+    assert!(
+        matches!(&result, Err(DocketError::KeyStore { code, message })
+            if code == "key_store_locked" && message.contains("unlock")),
+        "{:?}",
+        result.err()
+    );
 }

@@ -1,8 +1,12 @@
 //! The holder's wallet over the FFI: core's `Wallet`, every call on the
 //! library's runtime, answers as records.
 
+use crate::enums::ListUpdate;
 use crate::error::DocketError;
-use crate::platform::{ForeignSecrets, ForeignSigner, KeyStore, LogLevel, SecretStore, log};
+use crate::platform::{
+    ForeignSecrets, ForeignSigner, KeyStore, LogLevel, SecretStore, log, platform_call,
+    signer_error,
+};
 use crate::records::{
     AddressInput, CardView, EnrollmentSummary, HearingChangesView, HearingView, HearingsView,
     OutboxItemView, QrCode, SyncSummary, VerdictView,
@@ -11,9 +15,7 @@ use crate::runtime::run;
 use docket_core::hearings::{staleness, upcoming};
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, OutboxItem, RetryPolicy, UsAddress};
 use docket_core::qr::QrMatrix;
-use docket_core::sync::{
-    HearingsRefresh, ItemOutcome, ListRefresh, SyncConfig, SyncOptions, SyncStop,
-};
+use docket_core::sync::{HearingsRefresh, ItemOutcome, SyncConfig, SyncOptions};
 use docket_core::trust::Ed25519PublicKey;
 use docket_core::wallet::{Wallet as CoreWallet, WalletSetup};
 use jiff::{SignedDuration, Timestamp};
@@ -84,9 +86,7 @@ pub async fn open_wallet(
                 "at least one issuer root key must be built into the app",
             ));
         }
-        key_store.create_key().map_err(|e| DocketError::KeyStore {
-            message: e.to_string(),
-        })?;
+        platform_call(|| key_store.create_key()).map_err(signer_error)?;
         let inner = CoreWallet::open(WalletSetup {
             database: config.database_path.into(),
             secrets: Box::new(ForeignSecrets(secret_store)),
@@ -203,7 +203,7 @@ impl Wallet {
                     .into_iter()
                     .map(HearingView::from)
                     .collect(),
-                staleness: staleness_code(fresh.level).to_owned(),
+                freshness: fresh.level.into(),
                 fetched_at_unix: cache.map(|c| c.fetched_at.as_second()),
             })
         })
@@ -330,25 +330,20 @@ impl Wallet {
                 _ => None,
             };
             let summary = SyncSummary {
-                stop: match report.stop {
-                    SyncStop::Done => "done",
-                    SyncStop::Offline => "offline",
-                    SyncStop::Deadline => "deadline",
-                }
-                .to_owned(),
+                stop: report.stop.into(),
                 sent: count(|o| matches!(o, ItemOutcome::Sent(_))),
                 parked: count(|o| matches!(o, ItemOutcome::Parked(_))),
                 retrying: count(|o| matches!(o, ItemOutcome::WillRetry { .. })),
                 still_pending: u32::try_from(report.still_pending).unwrap_or(u32::MAX),
                 next_attempt_at_unix: report.next_attempt_at.map(Timestamp::as_second),
                 hearing_changes: hearing_changes.clone(),
-                trust_list: list_text(&report.trust_list),
-                status_list: list_text(&report.status_list),
+                trust_list: ListUpdate::from(&report.trust_list),
+                status_list: ListUpdate::from(&report.status_list),
             };
             log(
                 LogLevel::Info,
                 format!(
-                    "sync {}: sent {}, parked {}, retrying {}, pending {}",
+                    "sync {:?}: sent {}, parked {}, retrying {}, pending {}",
                     summary.stop,
                     summary.sent,
                     summary.parked,
@@ -360,7 +355,7 @@ impl Wallet {
                 notify_outbox(&inner, &observer).await;
             }
             if let (Some(changes), Some(observer)) = (hearing_changes, current(&observer)) {
-                observer.hearings_changed(changes);
+                platform_call(|| observer.hearings_changed(changes));
             }
             Ok(summary)
         })
@@ -384,30 +379,10 @@ async fn notify_outbox(inner: &CoreWallet, observer: &Observer) {
     };
     let _in_order = observer.outbox_order.lock().await;
     match inner.pending().await {
-        Ok(pending) => target.outbox_changed(views(&pending)),
+        Ok(pending) => platform_call(|| target.outbox_changed(views(&pending))),
         Err(error) => log(
             LogLevel::Warn,
             format!("outbox not readable: {}", error.code()),
         ),
-    }
-}
-
-fn staleness_code(level: docket_core::hearings::StalenessLevel) -> &'static str {
-    use docket_core::hearings::StalenessLevel as L;
-    match level {
-        L::Fresh => "fresh",
-        L::Aging => "aging",
-        L::Stale => "stale",
-        L::NeverFetched => "never_fetched",
-    }
-}
-
-fn list_text(refresh: &ListRefresh) -> String {
-    match refresh {
-        ListRefresh::NotAttempted => "not_attempted".to_owned(),
-        ListRefresh::AlreadyCurrent => "current".to_owned(),
-        ListRefresh::Installed { sequence } => format!("installed {sequence}"),
-        ListRefresh::Refused(error) => format!("refused: {}", error.code()),
-        ListRefresh::Failed(why) => format!("failed: {why}"),
     }
 }

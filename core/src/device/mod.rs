@@ -19,6 +19,10 @@ use thiserror::Error;
 /// A key store could not produce a signature.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SignerError {
+    /// The key store is locked until the holder unlocks the phone (after
+    /// a restart, on some phones).
+    #[error("the phone's key store is locked: unlock the phone and try again")]
+    Locked,
     /// The platform key store refused or failed; its message is kept for
     /// the log but contains no personal data.
     #[error("the phone's key store could not sign: {0}")]
@@ -27,6 +31,18 @@ pub enum SignerError {
     /// signature.
     #[error("the phone's key store returned an unusable signature: {0}")]
     BadSignature(#[from] SignatureFormatError),
+}
+
+impl SignerError {
+    /// A stable snake_case code, for the apps' texts and the outbox's
+    /// last failure.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SignerError::Locked => "key_store_locked",
+            SignerError::Platform(_) => "key_store_failed",
+            SignerError::BadSignature(_) => "key_store_bad_signature",
+        }
+    }
 }
 
 /// A P-256 key held by a key store: the platform traits implement this.

@@ -43,6 +43,19 @@ pub enum LiveError {
     SignatureDoesNotVerify,
 }
 
+impl LiveError {
+    /// A stable snake_case code, for the apps' texts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LiveError::NotBound => "card_not_bound",
+            LiveError::WrongKey => "device_key_mismatch",
+            LiveError::Signer(e) => e.code(),
+            LiveError::ClockOutOfRange => "clock_out_of_range",
+            LiveError::SignatureDoesNotVerify => "key_store_bad_signature",
+        }
+    }
+}
+
 /// An issuer-signed card in its static SC1 form: the exact bytes, and the
 /// card they decode to. Parsing checks the structure, not the signature;
 /// only the verifier, with a trust list, says whether it is genuine.

@@ -103,7 +103,7 @@ fn judge(result: Result<super::client::Answer, CallError>) -> Verdict {
         Err(error) => {
             let failure = match &error {
                 CallError::Transport(t) => t.code().to_owned(),
-                CallError::Signer(_) => "key_store".to_owned(),
+                CallError::Signer(e) => e.code().to_owned(),
                 CallError::Url(_) => "bad_portal_url".to_owned(),
                 CallError::Refused { code, .. } => code.clone(),
             };
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_request_the_key_store_could_not_sign_was_never_sent() {
-        let error = CallError::Signer(crate::device::SignerError::Platform("locked".to_owned()));
+        let error = CallError::Signer(crate::device::SignerError::Locked);
         assert!(matches!(
             judge(Err(error)),
             Verdict::Retry {

@@ -93,7 +93,7 @@ impl EnrollError {
             EnrollError::Network(transport) => transport.code(),
             EnrollError::Portal { code, .. } => code,
             EnrollError::BadAnswer(_) => "bad_answer",
-            EnrollError::Signer(_) => "key_store",
+            EnrollError::Signer(e) => e.code(),
             EnrollError::Store(e) => e.code(),
             EnrollError::Url(_) => "bad_portal_url",
         }

@@ -3,15 +3,14 @@ import DocketFFI
 extension DocketError {
     /// The stable code to branch on and to look up the translated text:
     /// the library's code for `.Enrollment`, `.Storage`, `.Sync` and
-    /// `.InvalidInput` (e.g. `activation_code_wrong`, `state_unknown`), and
-    /// `key_store`, `not_enrolled` or `internal` for the other cases.
+    /// `.InvalidInput` and `.KeyStore` (e.g. `activation_code_wrong`,
+    /// `state_unknown`, `key_store_locked`), and `not_enrolled` or
+    /// `internal` for the other cases.
     public var code: String {
         switch self {
         case .Enrollment(let code, _), .Storage(let code, _), .Sync(let code, _),
-            .InvalidInput(let code, _):
+            .InvalidInput(let code, _), .KeyStore(let code, _):
             return code
-        case .KeyStore:
-            return "key_store"
         case .NotEnrolled:
             return "not_enrolled"
         case .Internal:
@@ -24,9 +23,9 @@ extension DocketError {
     public var message: String {
         switch self {
         case .Enrollment(_, let message), .Storage(_, let message), .Sync(_, let message),
-            .InvalidInput(_, let message):
+            .InvalidInput(_, let message), .KeyStore(_, let message):
             return message
-        case .KeyStore(let message), .NotEnrolled(let message), .Internal(let message):
+        case .NotEnrolled(let message), .Internal(let message):
             return message
         }
     }

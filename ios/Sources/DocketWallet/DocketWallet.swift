@@ -232,7 +232,7 @@ public final class DocketWallet: Sendable {
     /// One sync pass: the outbox first, then the hearings, then the trust
     /// and status lists.
     ///
-    /// A pass that finds no network stops with `stop == "offline"` and
+    /// A pass that finds no network stops with `stop == .offline` and
     /// leaves every item queued; it is not an error. Cancelling the
     /// calling task stops the wait, not the pass: an item the portal
     /// accepted is still committed as sent.

@@ -42,7 +42,7 @@ final class EndToEndTests: XCTestCase {
 
         let hearings = try await wallet!.hearings()
         XCTAssertEqual(hearings.upcoming.map(\.id), ["EOIR-HOU-1", "EOIR-HOU-2"])
-        XCTAssertEqual(hearings.staleness, "fresh")
+        XCTAssertEqual(hearings.freshness, .fresh)
         XCTAssertEqual(hearings.upcoming.first?.timeZone, "America/Chicago")
 
         // The officer's phone: roots built in, lists downloaded.
@@ -56,7 +56,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(frame.width, (Int(qr.size) + 8) * 4)
         let verdict = try XCTUnwrap(try verifier.scanFrame(frame), "the frame holds a code")
         XCTAssertTrue(verdict.valid, "\(verdict.reasons)")
-        XCTAssertEqual(verdict.form, "live")
+        XCTAssertEqual(verdict.form, .live)
         XCTAssertEqual(verdict.holder?.familyName, "Nguyễn")
         let replay = try XCTUnwrap(try verifier.scanFrame(frame))
         XCTAssertFalse(replay.valid)
@@ -97,27 +97,27 @@ final class EndToEndTests: XCTestCase {
 
         portal.stop()
         let item = try await wallet.checkIn(note: "checked in with no signal")
-        XCTAssertEqual(item.state, "queued")
-        XCTAssertEqual(item.kind, "check_in")
+        XCTAssertEqual(item.state, .queued)
+        XCTAssertEqual(item.kind, .checkIn)
         _ = try await eventually("the outbox stream to show the queued item") { () -> Bool? in
             recorder.all.contains { list in list.map(\.idempotencyKey) == [item.idempotencyKey] } ? true : nil
         }
         let offline = try await wallet.sync()
-        XCTAssertEqual(offline.stop, "offline")
+        XCTAssertEqual(offline.stop, .offline)
         XCTAssertEqual(offline.sent, 0)
         XCTAssertEqual(offline.stillPending, 1)
         let pending = try await wallet.pending()
         XCTAssertEqual(pending.map(\.idempotencyKey), [item.idempotencyKey])
-        XCTAssertEqual(pending.first?.state, "queued")
+        XCTAssertEqual(pending.first?.state, .queued)
 
         try portal.restart()
         let online = try await wallet.sync(deadline: 10, waitForRetries: true)
-        XCTAssertEqual(online.stop, "done")
+        XCTAssertEqual(online.stop, .done)
         XCTAssertEqual(online.sent, 1)
         XCTAssertEqual(online.stillPending, 0)
         let history = try await wallet.history()
         XCTAssertEqual(history.first?.idempotencyKey, item.idempotencyKey)
-        XCTAssertEqual(history.first?.state, "sent")
+        XCTAssertEqual(history.first?.state, .sent)
         XCTAssertNotNil(history.first?.reference, "the portal's reference is the holder's proof")
         XCTAssertEqual(try portal.timesReceived(item.idempotencyKey), 1)
 
@@ -129,7 +129,7 @@ final class EndToEndTests: XCTestCase {
         let lists = try await eventually("the outbox stream to show the queue emptied") { () -> [[OutboxItemView]]? in
             let lists = recorder.all
             guard let queued = lists.firstIndex(where: { list in
-                list.contains { $0.idempotencyKey == item.idempotencyKey && $0.state == "queued" }
+                list.contains { $0.idempotencyKey == item.idempotencyKey && $0.state == .queued }
             }) else { return nil }
             return lists[(queued + 1)...].contains(where: \.isEmpty) ? lists : nil
         }
@@ -162,7 +162,7 @@ final class EndToEndTests: XCTestCase {
         let sent = try await eventually("the item to be committed as sent") { () -> OutboxItemView? in
             try await wallet.history().first { $0.idempotencyKey == item.idempotencyKey }
         }
-        XCTAssertEqual(sent.state, "sent")
+        XCTAssertEqual(sent.state, .sent)
         XCTAssertNotNil(sent.reference)
         let pending = try await wallet.pending()
         XCTAssertEqual(pending, [])
@@ -191,7 +191,7 @@ final class EndToEndTests: XCTestCase {
         }
         XCTAssertEqual(changes.moved.map(\.id), [moved.id])
         XCTAssertEqual(changes.moved.first?.startsLocal, newStart)
-        XCTAssertEqual(changes.moved.first?.status, "rescheduled")
+        XCTAssertEqual(changes.moved.first?.status, .rescheduled)
         let now = try await wallet.hearings().upcoming.first { $0.id == moved.id }
         XCTAssertEqual(now?.startsLocal, newStart)
     }

@@ -63,8 +63,8 @@ final class ErrorTests: XCTestCase {
         let day = calendar.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(-86_400))
         let yesterday = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
         let item = try await wallet.reportMove(address: address, movedOn: yesterday)
-        XCTAssertEqual(item.kind, "address_change")
-        XCTAssertEqual(item.state, "queued")
+        XCTAssertEqual(item.kind, .addressChange)
+        XCTAssertEqual(item.state, .queued)
     }
 
     /// A key store whose `sign` throws an arbitrary Swift error makes the
@@ -77,12 +77,31 @@ final class ErrorTests: XCTestCase {
 
         subject.keys.failSigning(true)
         let error = await docketError { try await subject.wallet.liveQR() }
-        guard case .KeyStore(let message)? = error else {
+        guard case .KeyStore(let code, let message)? = error else {
             return XCTFail("expected .KeyStore, got \(String(describing: error))")
         }
+        XCTAssertEqual(code, "key_store_failed")
         XCTAssertTrue(message.contains("told to fail"), message)
 
         subject.keys.failSigning(false)
+        let qr = try await subject.wallet.liveQR()
+        XCTAssertFalse(qr.text.isEmpty)
+    }
+
+    /// A locked key store (before the first unlock after a restart) is a
+    /// `.KeyStore` error with its own code, so the app can say "unlock your
+    /// phone"; once unlocked, the same wallet works.
+    func testLockedKeyStoreSaysUnlock() async throws {
+        let portal = try TestPortal()
+        defer { portal.stop(removingFiles: true) }
+        let (subject, _) = try await enrolledTestWallet(portal)
+
+        subject.keys.lockUntilUnlocked(true)
+        let error = await docketError { try await subject.wallet.liveQR() }
+        XCTAssertEqual(error?.code, "key_store_locked")
+        XCTAssertTrue(error?.message.contains("unlock") ?? false, String(describing: error))
+
+        subject.keys.lockUntilUnlocked(false)
         let qr = try await subject.wallet.liveQR()
         XCTAssertFalse(qr.text.isEmpty)
     }

@@ -36,7 +36,7 @@ public enum DocketBackgroundSync {
                     let next = summary.nextAttemptAtUnix.map {
                         Date(timeIntervalSince1970: TimeInterval($0))
                     }
-                    return (success: summary.stop != "offline", next: next)
+                    return (success: summary.stop != .offline, next: next)
                 } catch {
                     return (success: false, next: nil as Date?)
                 }

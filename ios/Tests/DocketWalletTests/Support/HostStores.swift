@@ -3,8 +3,8 @@ import Foundation
 
 /// The host's stand-in for the Secure Enclave: a Swift ``KeyStore`` (so
 /// every call goes Rust -> Swift -> back, as on a phone) whose P-256 key is
-/// the library's own software key (`softwareKeyStore()`, desktop and tests
-/// only). The Linux Swift toolchain has neither CryptoKit nor
+/// the library's own software key (`softwareKeyStore()`, exported only by
+/// a library built with the test-only `software-stores` feature). The Linux Swift toolchain has neither CryptoKit nor
 /// swift-crypto, and a hand-written P-256 signer is no test of anything.
 ///
 /// It can be told to fail (throw a Swift error that is not a
@@ -20,7 +20,7 @@ final class HostKeyStore: KeyStore, @unchecked Sendable {
 
     private let key: KeyStore
     private let lock = NSLock()
-    private var failing: (create: Bool, sign: Bool) = (false, false)
+    private var failing: (create: Bool, sign: Bool, locked: Bool) = (false, false, false)
     private var gate: SignGate?
 
     /// A new key (made at once, like a Secure Enclave key on first use).
@@ -36,6 +36,12 @@ final class HostKeyStore: KeyStore, @unchecked Sendable {
     /// Makes `sign(message:)` throw ``Broken``.
     func failSigning(_ fail: Bool) {
         lock.locked { failing.sign = fail }
+    }
+
+    /// Makes `sign(message:)` throw `PlatformError.Locked`, as the Secure
+    /// Enclave does before the first unlock after a restart.
+    func lockUntilUnlocked(_ locked: Bool) {
+        lock.locked { failing.locked = locked }
     }
 
     /// Holds the next signature until ``SignGate/open()``; the gate tells
@@ -56,11 +62,12 @@ final class HostKeyStore: KeyStore, @unchecked Sendable {
     }
 
     func sign(message: Data) throws -> Data {
-        let (fail, gate) = lock.locked { () -> (Bool, SignGate?) in
+        let (fail, locked, gate) = lock.locked { () -> (Bool, Bool, SignGate?) in
             defer { self.gate = nil }
-            return (failing.sign, self.gate)
+            return (failing.sign, failing.locked, self.gate)
         }
         if fail { throw Broken() }
+        if locked { throw PlatformError.Locked }
         gate?.holdCaller()
         return try key.sign(message: message)
     }

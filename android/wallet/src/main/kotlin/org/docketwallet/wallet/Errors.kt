@@ -5,7 +5,7 @@ import org.docketwallet.ffi.DocketException
 /**
  * The stable code of this failure, for branching and for looking up the app's translated
  * text: the library's code where the variant has one (`activation_code_wrong`,
- * `state_unknown`, `corrupt`, ...), else `key_store`, `not_enrolled` or `internal`.
+ * `state_unknown`, `corrupt`, `key_store_locked`, ...), else `not_enrolled` or `internal`.
  */
 public val DocketException.errorCode: String
     get() = when (this) {
@@ -13,7 +13,7 @@ public val DocketException.errorCode: String
         is DocketException.Storage -> code
         is DocketException.Sync -> code
         is DocketException.InvalidInput -> code
-        is DocketException.KeyStore -> "key_store"
+        is DocketException.KeyStore -> code
         is DocketException.NotEnrolled -> "not_enrolled"
         is DocketException.Internal -> "internal"
     }

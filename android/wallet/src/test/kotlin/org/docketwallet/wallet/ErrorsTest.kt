@@ -12,6 +12,9 @@ import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.runBlocking
 import org.docketwallet.ffi.AddressInput
 import org.docketwallet.ffi.DocketException
+import org.docketwallet.ffi.OutboxKind
+import org.docketwallet.ffi.OutboxState
+import org.docketwallet.ffi.PlatformException
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.ExtendWith
 import org.junit.jupiter.api.io.TempDir
@@ -57,7 +60,7 @@ class ErrorsTest {
             assertTrue(badZip.holderMessage.contains("ZIP"), badZip.holderMessage)
             assertEquals(emptyList(), wallet.pending(), "nothing queued")
 
-            assertEquals("address_change", wallet.reportMove(address, today, today).kind)
+            assertEquals(OutboxKind.ADDRESS_CHANGE, wallet.reportMove(address, today, today).kind)
         }
     }
 
@@ -68,6 +71,7 @@ class ErrorsTest {
         wallet.use {
             keyStore.beforeSign = { throw IllegalStateException("secure element unavailable") }
             val error = assertFailsWith<DocketException.KeyStore> { wallet.liveQr() }
+            assertEquals("key_store_failed", error.errorCode)
             assertTrue(error.holderMessage.contains("secure element unavailable"), error.holderMessage)
             assertFalse(error.holderMessage.contains("\tat "), "no stack trace for the holder: ${error.holderMessage}")
 
@@ -76,12 +80,27 @@ class ErrorsTest {
             val failed = wallet.sync()
             assertEquals(0u, failed.sent)
             assertEquals(1u, failed.retrying)
-            assertEquals(listOf(item.id to "queued"), wallet.pending().map { it.id to it.state })
+            assertEquals(listOf(item.id to OutboxState.QUEUED), wallet.pending().map { it.id to it.state })
 
             keyStore.beforeSign = {}
             assertTrue(wallet.liveQr().modules.isNotEmpty())
             assertEquals(1u, wallet.sync(deadline = 30.seconds, waitForRetries = true).sent)
             assertEquals(1, portal.receivedKeys().count { it == item.idempotencyKey })
+        }
+    }
+
+    @Test
+    fun `a locked key store says to unlock the phone, and works once unlocked`(portal: Portal) = runBlocking<Unit> {
+        val keyStore = SoftwareKeyStore()
+        val (wallet, _) = enrolledWallet(dir, portal, keyStore)
+        wallet.use {
+            keyStore.beforeSign = { throw PlatformException.Locked() }
+            val error = assertFailsWith<DocketException.KeyStore> { wallet.liveQr() }
+            assertEquals("key_store_locked", error.errorCode)
+            assertTrue(error.holderMessage.contains("unlock"), error.holderMessage)
+
+            keyStore.beforeSign = {}
+            assertTrue(wallet.liveQr().modules.isNotEmpty())
         }
     }
 

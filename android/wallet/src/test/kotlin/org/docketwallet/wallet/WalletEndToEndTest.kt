@@ -19,7 +19,11 @@ import kotlinx.coroutines.flow.onSubscription
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.runInterruptible
+import org.docketwallet.ffi.CodeForm
+import org.docketwallet.ffi.HearingStatus
 import org.docketwallet.ffi.OutboxItemView
+import org.docketwallet.ffi.OutboxState
+import org.docketwallet.ffi.SyncStop
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.ExtendWith
 import org.junit.jupiter.api.io.TempDir
@@ -73,7 +77,7 @@ class WalletEndToEndTest {
                 DocketVerifier.create(listOf(portal.rootKey), portal.trustList, portal.statusList).use { verifier ->
                     val first = assertNotNull(verifier.scanFrame(frame.luma, frame.width, frame.height))
                     assertTrue(first.valid, "first scan: ${first.reasons}")
-                    assertEquals("live", first.form)
+                    assertEquals(CodeForm.LIVE, first.form)
                     assertEquals(holder.serial, first.holder?.cardNumber)
 
                     val again = assertNotNull(verifier.scanFrame(frame.luma, frame.width, frame.height))
@@ -92,21 +96,21 @@ class WalletEndToEndTest {
 
             portal.stop()
             val item = wallet.checkIn("at the shelter")
-            assertEquals("queued", item.state)
+            assertEquals(OutboxState.QUEUED, item.state)
             val offline = wallet.sync()
-            assertEquals("offline", offline.stop)
+            assertEquals(SyncStop.OFFLINE, offline.stop)
             assertEquals(0u, offline.sent)
             val queued = wallet.pending().single()
             assertEquals(item.id, queued.id)
-            assertEquals("queued", queued.state)
+            assertEquals(OutboxState.QUEUED, queued.state)
 
             portal.start()
             val online = wallet.sync(deadline = 30.seconds, waitForRetries = true)
-            assertEquals("done", online.stop)
+            assertEquals(SyncStop.DONE, online.stop)
             assertEquals(1u, online.sent)
             assertEquals(emptyList(), wallet.pending())
             val sent = wallet.history().single { it.id == item.id }
-            assertEquals("sent", sent.state)
+            assertEquals(OutboxState.SENT, sent.state)
             assertNotNull(sent.reference, "the portal's reference is the holder's proof")
             assertEquals(1, portal.receivedKeys().count { it == item.idempotencyKey })
 
@@ -144,7 +148,7 @@ class WalletEndToEndTest {
                 keyStore.beforeSign = {}
                 release.countDown()
                 val sent = eventually("the cancelled pass to commit the item") {
-                    wallet.history().firstOrNull { it.id == item.id && it.state == "sent" }
+                    wallet.history().firstOrNull { it.id == item.id && it.state == OutboxState.SENT }
                 }
                 assertNotNull(sent.reference)
                 assertEquals(emptyList(), wallet.pending())
@@ -189,7 +193,7 @@ class WalletEndToEndTest {
             assertEquals(listOf("H-1"), summary.hearingChanges?.moved?.map { it.id })
             val moved = change.await().moved.single()
             assertEquals("2030-04-01T10:30:00", moved.startsLocal)
-            assertEquals("rescheduled", moved.status)
+            assertEquals(HearingStatus.RESCHEDULED, moved.status)
         }
     }
 }
