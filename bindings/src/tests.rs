@@ -84,14 +84,47 @@ impl Case {
     }
 }
 
-/// A software key store that can be told to panic while signing, as a
-/// broken platform adapter might.
-struct PanickyKeyStore {
+/// A software key store a test can break: told to panic while signing (as
+/// a broken platform adapter might), or to hold every signature until its
+/// gate opens (as a hardware key waiting for its secure element does).
+struct TestKeyStore {
     key: SoftwareDeviceKey,
     panic_on_sign: AtomicBool,
+    gate_open: std::sync::Mutex<bool>,
+    gate_opened: std::sync::Condvar,
+    waiting: std::sync::atomic::AtomicUsize,
 }
 
-impl KeyStore for PanickyKeyStore {
+impl TestKeyStore {
+    fn new() -> Arc<Self> {
+        Arc::new(TestKeyStore {
+            key: SoftwareDeviceKey::generate().unwrap(),
+            panic_on_sign: AtomicBool::new(false),
+            gate_open: std::sync::Mutex::new(true),
+            gate_opened: std::sync::Condvar::new(),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
+    fn set_gate(&self, open: bool) {
+        *self.gate_open.lock().unwrap() = open;
+        self.gate_opened.notify_all();
+    }
+
+    /// A wallet on this key store, enrolled with the case's card.
+    async fn enrolled_wallet(self: &Arc<Self>, case: &Case) -> Arc<crate::Wallet> {
+        let wallet = open_wallet(case.config("w.db"), self.clone(), memory_secret_store())
+            .await
+            .unwrap();
+        wallet
+            .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
+            .await
+            .unwrap();
+        wallet
+    }
+}
+
+impl KeyStore for TestKeyStore {
     fn create_key(&self) -> Result<Vec<u8>, PlatformError> {
         self.public_key()
     }
@@ -104,6 +137,13 @@ impl KeyStore for PanickyKeyStore {
         if self.panic_on_sign.load(Ordering::SeqCst) {
             panic!("the key store adapter is broken");
         }
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut open = self.gate_open.lock().unwrap();
+        while !*open {
+            open = self.gate_opened.wait(open).unwrap();
+        }
+        drop(open);
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
         Ok(self.key.sign(&message).unwrap())
     }
 }
@@ -228,17 +268,8 @@ async fn enroll_show_scan_queue_and_sync() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_below_the_ffi_comes_back_as_an_error() {
     let case = Case::new();
-    let keys = Arc::new(PanickyKeyStore {
-        key: SoftwareDeviceKey::generate().unwrap(),
-        panic_on_sign: AtomicBool::new(false),
-    });
-    let wallet = open_wallet(case.config("w.db"), keys.clone(), memory_secret_store())
-        .await
-        .unwrap();
-    wallet
-        .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
-        .await
-        .unwrap();
+    let keys = TestKeyStore::new();
+    let wallet = keys.enrolled_wallet(&case).await;
     keys.panic_on_sign.store(true, Ordering::SeqCst);
     let result = wallet.live_qr().await;
     assert!(
@@ -363,64 +394,16 @@ async fn the_last_outbox_list_an_observer_gets_is_the_current_one() {
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "in order: {seen:?}");
 }
 
-/// A key store that signs only when the test opens its gate, as a
-/// hardware key waiting for its secure element does.
-struct GatedKeyStore {
-    key: SoftwareDeviceKey,
-    gate: std::sync::Mutex<bool>,
-    opened: std::sync::Condvar,
-    waiting: std::sync::atomic::AtomicUsize,
-}
-
-impl GatedKeyStore {
-    fn set_open(&self, open: bool) {
-        *self.gate.lock().unwrap() = open;
-        self.opened.notify_all();
-    }
-}
-
-impl KeyStore for GatedKeyStore {
-    fn create_key(&self) -> Result<Vec<u8>, PlatformError> {
-        self.public_key()
-    }
-
-    fn public_key(&self) -> Result<Vec<u8>, PlatformError> {
-        Ok(self.key.public().to_compressed().to_vec())
-    }
-
-    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
-        let mut open = self.gate.lock().unwrap();
-        while !*open {
-            open = self.opened.wait(open).unwrap();
-        }
-        drop(open);
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        Ok(self.key.sign(&message).unwrap())
-    }
-}
-
 /// Two slow signatures at once would hold both of the runtime's worker
 /// threads if key-store calls simply blocked them; every other call of
 /// every wallet would then wait for the secure element.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_key_store_does_not_stall_other_calls() {
     let case = Case::new();
-    let keys = Arc::new(GatedKeyStore {
-        key: SoftwareDeviceKey::generate().unwrap(),
-        gate: std::sync::Mutex::new(true),
-        opened: std::sync::Condvar::new(),
-        waiting: std::sync::atomic::AtomicUsize::new(0),
-    });
-    let wallet = open_wallet(case.config("w.db"), keys.clone(), memory_secret_store())
-        .await
-        .unwrap();
-    wallet
-        .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
-        .await
-        .unwrap();
+    let keys = TestKeyStore::new();
+    let wallet = keys.enrolled_wallet(&case).await;
 
-    keys.set_open(false);
+    keys.set_gate(false);
     let slow: Vec<_> = (0..2)
         .map(|_| {
             let wallet = wallet.clone();
@@ -437,7 +420,7 @@ async fn a_slow_key_store_does_not_stall_other_calls() {
     }
     let meanwhile =
         tokio::time::timeout(std::time::Duration::from_secs(10), wallet.pending()).await;
-    keys.set_open(true);
+    keys.set_gate(true);
     assert!(
         matches!(meanwhile, Ok(Ok(ref pending)) if pending.is_empty()),
         "a call waited for the key store: {meanwhile:?}"
