@@ -75,6 +75,17 @@ impl Case {
         }
     }
 
+    /// A wallet on the software stand-in stores.
+    async fn software_wallet(&self, name: &str) -> Arc<crate::Wallet> {
+        open_wallet(
+            self.config(name),
+            software_key_store().unwrap(),
+            memory_secret_store(),
+        )
+        .await
+        .unwrap()
+    }
+
     fn lists(&self) -> (Vec<u8>, Vec<u8>) {
         let issuer = self.dir.path().join("issuer");
         (
@@ -173,13 +184,7 @@ fn draw(qr: &QrCode) -> (Vec<u8>, u32) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enroll_show_scan_queue_and_sync() {
     let case = Case::new();
-    let wallet = open_wallet(
-        case.config("w.db"),
-        software_key_store().unwrap(),
-        memory_secret_store(),
-    )
-    .await
-    .unwrap();
+    let wallet = case.software_wallet("w.db").await;
     let enrolled = wallet
         .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
         .await
@@ -246,19 +251,15 @@ async fn enroll_show_scan_queue_and_sync() {
         matches!(bad, Err(DocketError::InvalidInput { .. })),
         "{bad:?}"
     );
-    let wrong = open_wallet(
-        case.config("other.db"),
-        software_key_store().unwrap(),
-        memory_secret_store(),
-    )
-    .await
-    .unwrap()
-    .enroll(
-        case.portal.url(),
-        case.card_qr.clone(),
-        "AAAA-AAAA-AAAA".into(),
-    )
-    .await;
+    let wrong = case
+        .software_wallet("other.db")
+        .await
+        .enroll(
+            case.portal.url(),
+            case.card_qr.clone(),
+            "AAAA-AAAA-AAAA".into(),
+        )
+        .await;
     assert!(
         matches!(&wrong, Err(DocketError::Enrollment { code, .. }) if code == "activation_code_wrong"),
         "{wrong:?}"
@@ -331,13 +332,7 @@ fn calls_from_many_threads_at_once_are_safe() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_call_still_completes_its_work() {
     let case = Case::new();
-    let wallet = open_wallet(
-        case.config("w.db"),
-        software_key_store().unwrap(),
-        memory_secret_store(),
-    )
-    .await
-    .unwrap();
+    let wallet = case.software_wallet("w.db").await;
     // Poll the call once, then drop it, as a cancelled coroutine does.
     let call = wallet.check_in(Some("kept".to_owned()));
     let _ = tokio::time::timeout(std::time::Duration::from_micros(1), call).await;
@@ -370,13 +365,7 @@ impl crate::WalletObserver for Recorder {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_outbox_list_an_observer_gets_is_the_current_one() {
     let case = Case::new();
-    let wallet = open_wallet(
-        case.config("w.db"),
-        software_key_store().unwrap(),
-        memory_secret_store(),
-    )
-    .await
-    .unwrap();
+    let wallet = case.software_wallet("w.db").await;
     let recorder = Arc::new(Recorder::default());
     wallet.set_observer(Some(recorder.clone()));
     let calls: Vec<_> = (0..20)
@@ -454,5 +443,25 @@ async fn a_locked_key_store_says_so() {
             if code == "key_store_locked" && message.contains("unlock")),
         "{:?}",
         result.err()
+    );
+}
+
+/// Every u64 the FFI can carry is a valid timeout, retry base or
+/// deadline: none may become an internal error through an arithmetic
+/// overflow (`Instant + Duration` panics on one; the deadline is added
+/// with `checked_add`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_durations_from_the_app_are_not_internal_errors() {
+    let case = Case::new();
+    let mut config = case.config("w.db");
+    config.request_timeout_ms = u64::MAX;
+    config.retry_base_ms = u64::MAX;
+    let wallet = open_wallet(config, software_key_store().unwrap(), memory_secret_store())
+        .await
+        .unwrap();
+    let result = wallet.sync(Some(u64::MAX), false).await;
+    assert!(
+        matches!(&result, Err(DocketError::Sync { code, .. }) if code == "not_enrolled"),
+        "{result:?}"
     );
 }

@@ -29,12 +29,7 @@ impl Verifier {
         status_list: Vec<u8>,
     ) -> Result<std::sync::Arc<Self>, DocketError> {
         guard(|| {
-            let roots = root_keys
-                .iter()
-                .map(|hex| Ed25519PublicKey::from_hex(hex))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| DocketError::input("root_key", e))?;
-            let mut store = TrustStore::new(roots);
+            let mut store = TrustStore::new(parse_root_keys(&root_keys)?);
             install(&mut store, &trust_list, &status_list)?;
             Ok(std::sync::Arc::new(Verifier {
                 inner: Mutex::new(CoreVerifier::new(store, VerifierPolicy::default())),
@@ -49,13 +44,13 @@ impl Verifier {
         trust_list: Vec<u8>,
         status_list: Vec<u8>,
     ) -> Result<(), DocketError> {
-        guard(|| install(self.lock()?.store_mut(), &trust_list, &status_list))
+        guard(|| install(self.lock().store_mut(), &trust_list, &status_list))
     }
 
     /// Checks an SC1 text now.
     pub fn verify_text(&self, text: String) -> Result<VerdictView, DocketError> {
         guard(|| {
-            let verdict = self.lock()?.verify_text(&text, Timestamp::now());
+            let verdict = self.lock().verify_text(&text, Timestamp::now());
             Ok(VerdictView::from(&verdict))
         })
     }
@@ -77,10 +72,20 @@ impl Verifier {
             let Some(found) = scan(&frame, ScanMode::Sc1).into_iter().next() else {
                 return Ok(None);
             };
-            let verdict = self.lock()?.verify_text(&found.text, Timestamp::now());
+            let verdict = self.lock().verify_text(&found.text, Timestamp::now());
             Ok(Some(VerdictView::from(&verdict)))
         })
     }
+}
+
+/// The issuer root keys built into an app (Ed25519, hex), for a wallet or
+/// a verifier.
+pub(crate) fn parse_root_keys(hex_keys: &[String]) -> Result<Vec<Ed25519PublicKey>, DocketError> {
+    hex_keys
+        .iter()
+        .map(|hex| Ed25519PublicKey::from_hex(hex))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| DocketError::input("root_key", e))
 }
 
 /// Installs both lists now; a refused one leaves what was installed.
@@ -100,12 +105,11 @@ fn install(
 }
 
 impl Verifier {
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, CoreVerifier>, DocketError> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CoreVerifier> {
         // A panic while checking poisons the lock; the verifier's state
         // (lists, seen codes) is still consistent, so keep using it.
-        Ok(self
-            .inner
+        self.inner
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -12,11 +12,11 @@ use crate::records::{
     OutboxItemView, QrCode, SyncSummary, VerdictView,
 };
 use crate::runtime::run;
+use crate::verifier::parse_root_keys;
 use docket_core::hearings::{staleness, upcoming};
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, OutboxItem, RetryPolicy, UsAddress};
 use docket_core::qr::QrMatrix;
 use docket_core::sync::{HearingsRefresh, ItemOutcome, SyncConfig, SyncOptions};
-use docket_core::trust::Ed25519PublicKey;
 use docket_core::wallet::{Wallet as CoreWallet, WalletSetup};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::{Arc, RwLock};
@@ -74,12 +74,7 @@ pub async fn open_wallet(
     secret_store: Arc<dyn SecretStore>,
 ) -> Result<Arc<Wallet>, DocketError> {
     run(async move {
-        let roots = config
-            .root_keys
-            .iter()
-            .map(|hex| Ed25519PublicKey::from_hex(hex))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| DocketError::input("root_key", e))?;
+        let roots = parse_root_keys(&config.root_keys)?;
         if roots.is_empty() {
             return Err(DocketError::input(
                 "root_key",
@@ -113,6 +108,8 @@ fn sync_config(request_timeout_ms: u64, retry_base_ms: u64) -> SyncConfig {
         let base = SignedDuration::from_millis(i64::try_from(retry_base_ms).unwrap_or(i64::MAX));
         config.retry_policy = RetryPolicy {
             base,
+            // Cannot overflow: i64::MAX ms is ~9.2e15 s, and 180 times
+            // that is below SignedDuration::MAX (~9.2e18 s).
             cap: defaults.retry_policy.cap.min(base * 180),
             ..defaults.retry_policy
         };
@@ -212,11 +209,11 @@ impl Wallet {
 
     /// Queues a check-in; on disk when this returns.
     pub async fn check_in(&self, note: Option<String>) -> Result<OutboxItemView, DocketError> {
-        let check_in =
-            CheckIn::new(note.as_deref()).map_err(|e| DocketError::input(e.code(), &e))?;
         let inner = self.inner.clone();
         let observer = self.observer.clone();
         run(async move {
+            let check_in =
+                CheckIn::new(note.as_deref()).map_err(|e| DocketError::input(e.code(), &e))?;
             let item = inner.check_in(check_in).await?;
             notify_outbox(&inner, &observer).await;
             Ok(OutboxItemView::from(&item))
@@ -232,31 +229,33 @@ impl Wallet {
         moved_on: String,
         today: String,
     ) -> Result<OutboxItemView, DocketError> {
-        let address = UsAddress::new(
-            &address.street1,
-            address.street2.as_deref(),
-            &address.city,
-            &address.state,
-            &address.zip,
-        )
-        .map_err(|e| DocketError::input(e.code(), &e))?;
-        let date = |text: &str, field: &str| {
-            text.parse::<jiff::civil::Date>().map_err(|_| {
-                DocketError::input(
-                    "bad_date",
-                    format!("{field} {text:?} is not a date like 2026-11-20"),
-                )
-            })
-        };
-        let change = AddressChange::new(
-            address,
-            date(&moved_on, "moved_on")?,
-            date(&today, "today")?,
-        )
-        .map_err(|e| DocketError::input(e.code(), &e))?;
         let inner = self.inner.clone();
         let observer = self.observer.clone();
+        // Validation runs inside `run` too, so even a panic in it comes
+        // back as an error.
         run(async move {
+            let address = UsAddress::new(
+                &address.street1,
+                address.street2.as_deref(),
+                &address.city,
+                &address.state,
+                &address.zip,
+            )
+            .map_err(|e| DocketError::input(e.code(), &e))?;
+            let date = |text: &str, field: &str| {
+                text.parse::<jiff::civil::Date>().map_err(|_| {
+                    DocketError::input(
+                        "bad_date",
+                        format!("{field} {text:?} is not a date like 2026-11-20"),
+                    )
+                })
+            };
+            let change = AddressChange::new(
+                address,
+                date(&moved_on, "moved_on")?,
+                date(&today, "today")?,
+            )
+            .map_err(|e| DocketError::input(e.code(), &e))?;
             let item = inner.report_move(change).await?;
             notify_outbox(&inner, &observer).await;
             Ok(OutboxItemView::from(&item))
@@ -312,7 +311,9 @@ impl Wallet {
         let observer = self.observer.clone();
         run(async move {
             let options = SyncOptions {
-                deadline: deadline_ms.map(|ms| Instant::now() + Duration::from_millis(ms)),
+                // A deadline past what the clock can hold is no deadline.
+                deadline: deadline_ms
+                    .and_then(|ms| Instant::now().checked_add(Duration::from_millis(ms))),
                 wait_for_retries,
                 expedite: false,
                 outbox_only: false,
