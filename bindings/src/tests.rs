@@ -11,8 +11,8 @@ use crate::{
     memory_secret_store, open_wallet, software_key_store,
 };
 use docket_core::device::{DeviceSigner, SoftwareDeviceKey};
-use docket_portal::issuer::CardRequest;
-use docket_portal::issuer::dir::IssuerDir;
+use docket_issuer::CardRequest;
+use docket_issuer::IssuerDir;
 use docket_portal::{PortalConfig, PortalThread, admin};
 use std::net::SocketAddr;
 use std::sync::Arc;

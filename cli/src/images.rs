@@ -14,7 +14,7 @@ const MAX_DECODED_SIDE: u32 = 20_000;
 
 /// Every QR code the frame scanner finds in an image file (PNG or JPEG).
 pub fn qr_codes_in(path: &Path, mode: ScanMode) -> Result<Vec<FoundCode>> {
-    let bytes = docket_portal::files::read_limited(path, MAX_IMAGE_FILE, "image")?;
+    let bytes = docket_core::files::read_limited(path, MAX_IMAGE_FILE, "image")?;
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .with_context(|| format!("cannot read image {}", path.display()))?;

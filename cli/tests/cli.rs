@@ -377,12 +377,12 @@ fn errors_are_one_line_with_exit_status_2() {
     let sandbox = Sandbox::new();
     assert_one_line_error(
         &sandbox.run(&["verify", "--trust", "nowhere", "--text", "SC1:"]),
-        "cannot open root key",
+        "root key nowhere/root.pub does not exist",
     );
     sandbox.issued(true);
     assert_one_line_error(
         &sandbox.run(&["verify", "--trust", "issuer", "missing.png"]),
-        "cannot open image",
+        "image missing.png does not exist",
     );
     std::fs::write(sandbox.path("junk.png"), b"junk").unwrap();
     assert_one_line_error(

@@ -2,7 +2,7 @@
 //! enrollment, the card, the live QR verified from its PNG, hearings,
 //! the outbox through sync, and every kind of bad input the commands take.
 
-use docket_portal::issuer::CardRequest;
+use docket_issuer::CardRequest;
 use docket_portal::{PortalConfig, PortalThread, admin};
 use serde_json::Value;
 use std::net::SocketAddr;

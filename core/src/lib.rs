@@ -11,6 +11,7 @@
 //! - [`verify`] — the officer's offline procedure and its verdict;
 //! - [`qr`] — QR matrices, PNG/SVG/terminal rendering, reading images;
 //! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader;
+//! - [`files`] — bounded reads, the one atomic write, private key files;
 //! - [`hearings`] — the cached court hearings, their diff and reminders;
 //! - [`outbox`] — check-ins and address changes waiting to be sent;
 //! - [`store`] — the wallet's encrypted SQLite database;
@@ -23,6 +24,7 @@
 pub mod card;
 pub mod device;
 pub mod encoding;
+pub mod files;
 pub mod hearings;
 pub mod outbox;
 pub mod portal_api;

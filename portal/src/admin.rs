@@ -8,12 +8,12 @@
 use crate::codes::CodeSecret;
 use crate::db::{self, DbError, holders, submissions};
 use crate::etag;
-use crate::issuer::{CardRequest, IssuerDir, issue_card};
 use docket_core::card::Serial;
 use docket_core::hearings::{
     Court, CourtTime, Hearing, HearingError, HearingId, HearingStatus, parse_hearings_json,
 };
 use docket_core::portal_api::ActivationCode;
+use docket_issuer::{CardRequest, IssuerDir, issue_card};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::TransactionBehavior;
 use serde::Serialize;

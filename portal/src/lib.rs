@@ -31,8 +31,9 @@
 //! - `server` / `thread` — the accept loop, shutdown, the background thread;
 //! - `routes` — one module per endpoint; `auth` — request signatures;
 //! - `db` — the SQLite file, on one dedicated thread;
-//! - [`issuer`] — the test issuer's directory and card data;
-//! - [`files`] — size-limited reads and atomic, private writes.
+//!
+//! The test issuer (keys, lists, the card registry) is the `docket-issuer`
+//! crate; files are read and written through `docket_core::files`.
 
 #![warn(missing_docs)]
 
@@ -44,8 +45,6 @@ pub mod config;
 mod db;
 mod error;
 mod etag;
-pub mod files;
-pub mod issuer;
 mod problem;
 mod routes;
 mod server;
@@ -58,3 +57,15 @@ pub use db::DbError;
 pub use error::PortalError;
 pub use server::{RunningPortal, serve};
 pub use thread::PortalThread;
+
+/// How the portal checks cards against its own lists: they are
+/// authoritative, so only their expiry, never their age, limits what it
+/// accepts (a verifier in the field, by contrast, distrusts old lists).
+pub(crate) fn lists_policy() -> docket_core::verify::VerifierPolicy {
+    let forever = jiff::SignedDuration::from_hours(100 * 365 * 24);
+    docket_core::verify::VerifierPolicy {
+        trust_list_max_age: forever,
+        status_list_max_age: forever,
+        ..docket_core::verify::VerifierPolicy::default()
+    }
+}

@@ -9,8 +9,8 @@ use docket_core::portal_api::{ActivationCode, paths};
 use docket_core::sc1::{Presentation, SignedCard};
 use docket_core::trust::{CardStatus, TrustStore};
 use docket_core::verify::{Verifier, VerifierPolicy};
+use docket_issuer::{CardRequest, IssuerDir, issue_card};
 use docket_portal::admin;
-use docket_portal::issuer::{CardRequest, IssuerDir, issue_card};
 use jiff::Timestamp;
 
 fn verifier(h: &Harness) -> Verifier {
@@ -47,8 +47,14 @@ async fn enrollment_binds_the_printed_card_to_the_phone() {
     let bound = SignedCard::from_text(json["card"].as_str().unwrap()).unwrap();
     let printed = SignedCard::from_text(&holder.card_qr).unwrap();
     assert_eq!(bound.card().device_key, Some(wallet.key.public()));
+    assert_ne!(
+        bound.card().status_index,
+        printed.card().status_index,
+        "the binding has a status entry of its own"
+    );
     let mut unbound = bound.card().clone();
     unbound.device_key = None;
+    unbound.status_index = printed.card().status_index;
     assert_eq!(
         &unbound,
         printed.card(),
@@ -270,12 +276,14 @@ async fn only_a_printed_card_this_portal_issued_and_has_not_revoked_enrolls() {
     answer.assert_problem(422, "card_qr_invalid");
 
     // A bound card (static), even this holder's own, is not a printed card.
-    let bound_to_other = docket_portal::issuer::bind_card(
-        &dir,
-        &SignedCard::from_text(&holder.card_qr).unwrap(),
-        Wallet::new().key.public(),
-    )
-    .unwrap();
+    let bound_to_other = dir
+        .bind_card(
+            &SignedCard::from_text(&holder.card_qr).unwrap(),
+            Wallet::new().key.public(),
+            Timestamp::now(),
+        )
+        .unwrap()
+        .card;
     assert!(matches!(
         Presentation::from_text(&bound_to_other.to_text()),
         Ok(Presentation::Static(_))

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use docket_core::portal_api::{LIST_CONTENT_TYPE, paths};
 use docket_core::trust::CardStatus;
-use docket_portal::issuer::IssuerDir;
+use docket_issuer::IssuerDir;
 use jiff::Timestamp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,7 @@ use crate::Outcome;
 use crate::args::DeviceInitArgs;
 use anyhow::Result;
 use docket_core::device::SoftwareDeviceKey;
-use docket_portal::files::write_new_private;
+use docket_core::files::write_new_private;
 
 /// Creates a software device key and prints its public key (hex) on
 /// stdout, for `docket issuer issue --device-key`.

@@ -3,14 +3,14 @@
 use super::parse_device_public_key;
 use crate::Outcome;
 use crate::args::{IssueArgs, IssuerDirArgs, IssuerInitArgs, NewStatus, RevokeArgs};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use docket_core::card::Serial;
+use docket_core::files::{read_limited, read_text_limited, write_atomic};
 use docket_core::qr::QrMatrix;
 use docket_core::sc1::SignedCard;
 use docket_core::trust::{CardStatus, KeyId};
-use docket_portal::files::{read_limited, read_text_limited, write_atomic};
-use docket_portal::issuer::card_json::CardRequest;
-use docket_portal::issuer::dir::{IssuerDir, ROOT_PUB, STATUS_LIST, TRUST_LIST};
+use docket_issuer::CardRequest;
+use docket_issuer::{IssuerDir, ROOT_PUB, STATUS_LIST, TRUST_LIST};
 use jiff::Timestamp;
 
 const CARD_JSON_MAX: u64 = 64 * 1024;
@@ -62,7 +62,7 @@ pub fn issue(args: &IssueArgs) -> Result<Outcome> {
 
 /// Builds, checks and signs the card and writes it to `args.out`;
 /// registers it only when everything else is in order, so a bad CARD.json
-/// does not use up a status index (docket_portal::issuer::issue_card).
+/// does not use up a status index (docket_issuer::issue_card).
 pub fn issue_card(dir: &IssuerDir, args: &IssueArgs, now: Timestamp) -> Result<SignedCard> {
     let request = CardRequest::parse(&read_text_limited(&args.card, CARD_JSON_MAX, "card file")?)?;
     let photo = read_limited(&args.photo, PHOTO_MAX, "photo")?;
@@ -71,7 +71,7 @@ pub fn issue_card(dir: &IssuerDir, args: &IssueArgs, now: Timestamp) -> Result<S
         .as_deref()
         .map(parse_device_public_key)
         .transpose()?;
-    let signed = docket_portal::issuer::issue_card(dir, &request, &photo, device_key, now)?;
+    let signed = docket_issuer::issue_card(dir, &request, &photo, device_key, now)?;
     write_atomic(&args.out, format!("{}\n", signed.to_text()).as_bytes())?;
     Ok(signed)
 }
@@ -97,21 +97,15 @@ pub fn revoke(args: &RevokeArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Sets a card's status and publishes the list; returns its new sequence.
+/// Sets a card's status (on every phone it is enrolled on too) and
+/// publishes the list; returns its new sequence.
 pub fn set_status(
     dir: &IssuerDir,
     serial: Serial,
     status: CardStatus,
     now: Timestamp,
 ) -> Result<u64> {
-    let _lock = dir.lock()?;
-    let index = dir.status_index_of(serial)?;
-    let mut list = dir.status_list()?;
-    if !list.set(index, status) {
-        bail!("card {serial} is beyond the status list; the issuer directory is inconsistent");
-    }
-    dir.publish_status_list(list, now)?;
-    Ok(dir.status_list()?.meta.sequence)
+    dir.set_card_status(serial, status, now)
 }
 
 pub fn refresh(args: &IssuerDirArgs) -> Result<Outcome> {

@@ -10,8 +10,8 @@ pub mod wallet;
 
 use anyhow::{Context, Result, bail};
 use docket_core::device::{DevicePublicKey, SoftwareDeviceKey};
+use docket_core::files::{read_limited, read_text_limited};
 use docket_core::sc1::{MAX_TEXT_LEN, SignedCard};
-use docket_portal::files::{read_limited, read_text_limited};
 use jiff::Timestamp;
 use std::path::Path;
 

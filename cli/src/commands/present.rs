@@ -4,9 +4,9 @@ use super::{load_device_key, load_signed_card, time_or_now};
 use crate::Outcome;
 use crate::args::{LiveArgs, PresentArgs, QrArgs, Style};
 use anyhow::{Context, Result, bail};
+use docket_core::files::write_atomic;
 use docket_core::qr::{QrMatrix, RenderOptions, TerminalStyle, to_png, to_svg, to_terminal};
 use docket_core::sc1::{LIVE_ROTATION_SECONDS, LivePresentation};
-use docket_portal::files::write_atomic;
 use std::path::Path;
 
 pub fn present(args: &PresentArgs) -> Result<Outcome> {

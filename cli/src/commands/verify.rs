@@ -7,14 +7,14 @@ use crate::args::VerifyArgs;
 use crate::images::qr_codes_in;
 use crate::output::{VerdictJson, human};
 use anyhow::{Context, Result};
+use docket_core::files::{read_limited, read_text_limited, write_atomic};
 use docket_core::qr::scan::ScanMode;
 use docket_core::trust::{
     Ed25519PublicKey, ListFloor, MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES, TrustError,
     TrustStore,
 };
 use docket_core::verify::{Reason, ReplayEntry, Verdict, Verifier, VerifierPolicy};
-use docket_portal::files::{read_limited, read_text_limited, write_atomic};
-use docket_portal::issuer::dir::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
+use docket_issuer::{ROOT_PUB, STATUS_LIST, TRUST_LIST, read_root_pin};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -117,7 +117,7 @@ impl Officer {
         };
         let mut json = serde_json::to_string_pretty(&state)?;
         json.push('\n');
-        write_atomic(&self.state_path, json.as_bytes())
+        Ok(write_atomic(&self.state_path, json.as_bytes())?)
     }
 }
 

@@ -5,8 +5,8 @@
 //! desktop stand-in for the CLI and tests: a file readable only by the
 //! user, which protects nothing from someone who can read the user's files.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use crate::files::{FileError, create_private_dir, write_atomic};
+use std::path::PathBuf;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
@@ -51,7 +51,7 @@ impl FileSecretStore {
     /// A store in `dir`, which is created (private to the user) if missing.
     pub fn new(dir: impl Into<PathBuf>) -> Result<Self, SecretStoreError> {
         let dir = dir.into();
-        create_private_dir(&dir).map_err(|e| io_failure(&dir, &e))?;
+        create_private_dir(&dir).map_err(file_failure)?;
         Ok(FileSecretStore { dir })
     }
 
@@ -76,7 +76,7 @@ impl SecretStore for FileSecretStore {
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => Zeroizing::new(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io_failure(&path, &e)),
+            Err(e) => return Err(file_failure(FileError::from_io("read", &path, e))),
         };
         if bytes.len() > MAX_SECRET_LEN {
             return Err(SecretStoreError::Failed(format!(
@@ -89,33 +89,12 @@ impl SecretStore for FileSecretStore {
 
     fn save(&self, name: &str, secret: &[u8]) -> Result<(), SecretStoreError> {
         let path = self.path_of(name)?;
-        write_private_atomic(&self.dir, &path, secret).map_err(|e| io_failure(&path, &e))
+        write_atomic(&path, secret).map_err(file_failure)
     }
 }
 
-fn io_failure(path: &Path, error: &std::io::Error) -> SecretStoreError {
-    SecretStoreError::Failed(format!("{}: {error}", path.display()))
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// Writes through a temporary file (created 0600 by `tempfile`), syncs it,
-/// renames it over `path` and syncs the directory, so a crash leaves the
-/// old secret or the new one, on disk.
-fn write_private_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
+fn file_failure(error: FileError) -> SecretStoreError {
+    SecretStoreError::Failed(error.to_string())
 }
 
 #[cfg(test)]

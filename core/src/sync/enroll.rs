@@ -84,8 +84,11 @@ pub(crate) async fn enroll(
             "the card sent is not bound to this phone".to_owned(),
         ));
     }
+    // The same card in every field but two: this phone's key, and the
+    // binding's own status index (so this phone can be cut off alone).
     let mut unbound = bound.card().clone();
     unbound.device_key = None;
+    unbound.status_index = printed.card().status_index;
     if &unbound != printed.card() {
         return Err(EnrollError::BadAnswer(
             "the card sent is not the printed card".to_owned(),

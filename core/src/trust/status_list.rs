@@ -40,7 +40,14 @@ const fn max_compressed_len(raw: usize) -> usize {
     raw + raw / 1024 + 64
 }
 
-/// One card's status.
+/// One entry's status.
+///
+/// Every card has an entry of its own (the printed card's), and every
+/// enrollment on a phone — each *binding* — gets another: the bound card
+/// the phone holds is the same card signed again with the phone's key and
+/// the binding's own status index. So one phone can be cut off (lost,
+/// replaced) while the printed card and the holder's other phone stay
+/// valid (docs/sc1-format.md, 10.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CardStatus {
     /// Not revoked or suspended.
@@ -49,8 +56,11 @@ pub enum CardStatus {
     Revoked,
     /// Temporarily withdrawn.
     Suspended,
-    /// Value 3, not assigned in version 1: treated as not valid.
-    Reserved,
+    /// Value 3: on a bound card's entry, this phone's binding was ended
+    /// (the card was enrolled on another phone, or this phone was
+    /// reported lost); the card itself is not revoked. On an unbound
+    /// card's entry it means nothing and is treated as not valid.
+    BindingRevoked,
 }
 
 impl CardStatus {
@@ -59,7 +69,7 @@ impl CardStatus {
             0 => CardStatus::Valid,
             1 => CardStatus::Revoked,
             2 => CardStatus::Suspended,
-            _ => CardStatus::Reserved,
+            _ => CardStatus::BindingRevoked,
         }
     }
 
@@ -68,7 +78,19 @@ impl CardStatus {
             CardStatus::Valid => 0,
             CardStatus::Revoked => 1,
             CardStatus::Suspended => 2,
-            CardStatus::Reserved => 3,
+            CardStatus::BindingRevoked => 3,
+        }
+    }
+
+    /// The entry an issuer publishes for one binding of a card whose own
+    /// entry is `card`: the card's revocation or suspension first (it
+    /// applies on every phone), then whether this binding was ended.
+    pub fn of_binding(card: CardStatus, binding_ended: bool) -> CardStatus {
+        match card {
+            CardStatus::Revoked | CardStatus::Suspended => card,
+            _ if binding_ended => CardStatus::BindingRevoked,
+            CardStatus::BindingRevoked => CardStatus::BindingRevoked,
+            CardStatus::Valid => CardStatus::Valid,
         }
     }
 }
@@ -347,7 +369,7 @@ mod tests {
         let at = |i| StatusIndex::new(i).unwrap();
         assert!(list.set(at(0), CardStatus::Revoked));
         assert!(list.set(at(3), CardStatus::Suspended));
-        assert!(list.set(at(5), CardStatus::Reserved));
+        assert!(list.set(at(5), CardStatus::BindingRevoked));
         assert!(!list.set(at(6), CardStatus::Revoked));
         assert_eq!(list.bits, [0b1000_0001, 0b0000_1100]);
         assert_eq!(list.status(at(0)), Some(CardStatus::Revoked));

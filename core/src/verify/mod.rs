@@ -176,7 +176,8 @@ impl Verifier {
             Some(CardStatus::Valid) => None,
             Some(CardStatus::Revoked) => Some(Reason::CardRevoked),
             Some(CardStatus::Suspended) => Some(Reason::CardSuspended),
-            Some(CardStatus::Reserved) => Some(Reason::CardStatusUnknown),
+            Some(CardStatus::BindingRevoked) if card.is_bound() => Some(Reason::BindingRevoked),
+            Some(CardStatus::BindingRevoked) => Some(Reason::CardStatusUnknown),
         }
     }
 

@@ -43,6 +43,10 @@ pub enum Reason {
     CardRevoked,
     /// The status list says suspended.
     CardSuspended,
+    /// This phone's copy of the card was withdrawn: the card was enrolled
+    /// on another phone, or this phone was reported lost. The card itself
+    /// (the printed one, the holder's current phone) is not affected.
+    BindingRevoked,
     /// The status list holds a value this version does not define.
     CardStatusUnknown,
     /// The card's status index is beyond the installed status list.
@@ -81,6 +85,7 @@ impl Reason {
             Reason::CardExpired(_) => "card_expired",
             Reason::CardRevoked => "card_revoked",
             Reason::CardSuspended => "card_suspended",
+            Reason::BindingRevoked => "binding_revoked",
             Reason::CardStatusUnknown => "card_status_unknown",
             Reason::StatusIndexOutOfRange(_) => "status_index_out_of_range",
             Reason::LivePresentationRequired => "live_presentation_required",
@@ -131,6 +136,9 @@ impl std::fmt::Display for Reason {
             Reason::CardExpired(expires) => write!(f, "The card expired on {expires}."),
             Reason::CardRevoked => f.write_str("The card has been revoked."),
             Reason::CardSuspended => f.write_str("The card is suspended."),
+            Reason::BindingRevoked => f.write_str(
+                "This phone no longer holds this card: it was moved to another phone or this phone was reported lost. Do not accept this phone's code; the printed card and the holder's current phone are not affected.",
+            ),
             Reason::CardStatusUnknown => {
                 f.write_str("The revocation list gives this card a status this app does not know: update the app.")
             }

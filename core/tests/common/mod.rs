@@ -112,7 +112,7 @@ pub fn status_list() -> StatusList {
     ));
     assert!(list.set(
         StatusIndex::new(RESERVED_INDEX).unwrap(),
-        CardStatus::Reserved
+        CardStatus::BindingRevoked
     ));
     list
 }

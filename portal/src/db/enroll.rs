@@ -1,11 +1,22 @@
 //! The enrollment decision, in one transaction with the request's nonce:
 //! printed card, lockout, code, reuse, expiry, binding.
+//!
+//! The binding itself — a status index of its own for this phone, the
+//! holder's earlier phones ended, the card signed again — is made by the
+//! issuer inside that transaction, and only once everything else has
+//! passed: a wrong code or a repeated request never uses up an index.
 
 use super::{DbError, holders, nonces, wallets};
 use crate::codes;
+use docket_core::device::DevicePublicKey;
 use docket_core::portal_api::ActivationCode;
+use docket_core::sc1::SignedCard;
+use docket_core::trust::{MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES, TrustStore};
+use docket_core::verify::Verifier;
+use docket_issuer::{IssuerDir, STATUS_LIST, TRUST_LIST};
 use jiff::Timestamp;
 use rusqlite::Connection;
+use std::path::PathBuf;
 use subtle::ConstantTimeEq;
 
 /// Wrong codes allowed per printed card (per code issued) before the
@@ -23,18 +34,18 @@ pub(crate) struct EnrollInput {
     pub card: Option<PresentedCard>,
     /// The typed code, `None` when it did not parse.
     pub code: Option<ActivationCode>,
-    /// The device key, compressed hex.
-    pub device_key: String,
+    /// The device key.
+    pub device_key: DevicePublicKey,
+    /// The issuer directory that binds the card.
+    pub issuer: PathBuf,
 }
 
 /// A presented card that verified against the issuer's current lists.
 pub(crate) struct PresentedCard {
     /// Its number.
     pub serial: String,
-    /// Its static payload.
-    pub printed_payload: Vec<u8>,
-    /// The same card re-issued bound to the device key, static SC1 text.
-    pub bound_card: String,
+    /// The printed card as presented.
+    pub printed: SignedCard,
 }
 
 /// What the holder gets on success.
@@ -89,7 +100,7 @@ fn decide(conn: &Connection, input: &EnrollInput) -> Result<EnrollOutcome, DbErr
     let same_card: bool = holder
         .printed_card
         .as_slice()
-        .ct_eq(&card.printed_payload)
+        .ct_eq(card.printed.payload())
         .into();
     if !same_card {
         return Ok(EnrollOutcome::CardUnknown);
@@ -136,14 +147,46 @@ fn decide(conn: &Connection, input: &EnrollInput) -> Result<EnrollOutcome, DbErr
     {
         return Ok(EnrollOutcome::KeyTaken);
     }
+    let bound_card = bind(input, &card.printed)?;
     wallets::bind(
         conn,
         &input.key_id,
         holder.id,
-        &input.device_key,
-        &card.bound_card,
+        &input.device_key.to_hex(),
+        &bound_card,
         input.now,
     )?;
     holders::mark_code_used(conn, holder.id, &input.key_id)?;
-    enrolled(card.bound_card.clone())
+    enrolled(bound_card)
+}
+
+/// The issuer binds the printed card to the phone's key (ending the
+/// holder's earlier bindings) and the portal checks the result against
+/// the lists it now publishes: a card that would not verify is never
+/// handed out.
+fn bind(input: &EnrollInput, printed: &SignedCard) -> Result<String, DbError> {
+    let failed = |e: anyhow::Error| DbError::Issuer(format!("{e:#}"));
+    let dir = IssuerDir::open(&input.issuer).map_err(failed)?;
+    let binding = dir
+        .bind_card(printed, input.device_key, input.now)
+        .map_err(failed)?;
+    let mut store = TrustStore::new(vec![dir.root_public().map_err(failed)?]);
+    let read = |name: &str, max: usize| {
+        docket_core::files::read_limited(&dir.file(name), max as u64, "signed list")
+            .map_err(|e| DbError::Issuer(e.to_string()))
+    };
+    store
+        .install_trust_list(&read(TRUST_LIST, MAX_TRUST_LIST_BYTES)?, input.now)
+        .map_err(|e| DbError::Issuer(e.to_string()))?;
+    store
+        .install_status_list(&read(STATUS_LIST, MAX_STATUS_LIST_BYTES)?, input.now)
+        .map_err(|e| DbError::Issuer(e.to_string()))?;
+    let verdict = Verifier::new(store, crate::lists_policy()).check_card(&binding.card, input.now);
+    if !verdict.reasons.is_empty() {
+        return Err(DbError::Issuer(format!(
+            "a freshly bound card does not verify: {}",
+            verdict.reason_codes().join(", ")
+        )));
+    }
+    Ok(binding.card.to_text())
 }

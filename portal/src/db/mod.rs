@@ -63,6 +63,9 @@ pub enum DbError {
     /// A stored value does not parse (the file was edited by hand).
     #[error("stored data is damaged: {0}")]
     Damaged(String),
+    /// The test issuer could not bind a card (its directory failed).
+    #[error("issuer directory: {0}")]
+    Issuer(String),
     /// The database thread has stopped (the server is shutting down).
     #[error("the database thread has stopped")]
     Gone,

@@ -5,13 +5,14 @@
 //! Order: body, signature (by the key in the body), the printed card
 //! against the issuer's current lists, then — in one transaction with the
 //! nonce — the stored printed card, lockout, code, reuse, expiry and the
-//! binding. Nothing changes before the signature has verified, so a code
-//! guess counts only when it comes from a genuinely signed request.
+//! binding (a status index of this phone's own, the holder's earlier
+//! phones ended: `db/enroll.rs`). Nothing changes before the signature has
+//! verified, so a code guess counts only when it comes from a genuinely
+//! signed request.
 
 use super::{AppState, json, read_body, require_json};
 use crate::auth;
 use crate::db::enroll::{self, EnrollInput, EnrollOutcome, PresentedCard};
-use crate::issuer::{IssuerDir, STATUS_LIST, TRUST_LIST, bind_card};
 use crate::problem::ApiError;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -22,8 +23,9 @@ use docket_core::device::DevicePublicKey;
 use docket_core::portal_api::{ActivationCode, EnrollmentRequest, EnrollmentResponse, ProblemCode};
 use docket_core::sc1::{Presentation, SignedCard};
 use docket_core::trust::{MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES, TrustStore};
-use docket_core::verify::{Reason, Verifier, VerifierPolicy};
-use jiff::{SignedDuration, Timestamp};
+use docket_core::verify::{Reason, Verifier};
+use docket_issuer::{IssuerDir, STATUS_LIST, TRUST_LIST};
+use jiff::Timestamp;
 use serde_json::value::RawValue;
 use std::path::Path;
 
@@ -63,16 +65,14 @@ pub(super) async fn enroll(
 
     let issuer = state.issuer.clone();
     let qr = request.card_qr;
-    let checked =
-        tokio::task::spawn_blocking(move || check_and_bind(&issuer, &qr, device_key, now))
-            .await
-            .map_err(|e| ApiError::internal(&e))??;
+    let checked = tokio::task::spawn_blocking(move || check_printed(&issuer, &qr, now))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
 
     let trust_root = checked.trust_root;
-    let card = checked.card.map(|card| PresentedCard {
-        serial: card.printed.card().serial.to_string(),
-        printed_payload: card.printed.payload().to_vec(),
-        bound_card: card.bound.to_text(),
+    let card = checked.printed.map(|printed| PresentedCard {
+        serial: printed.card().serial.to_string(),
+        printed,
     });
     let input = EnrollInput {
         key_id: verified.key_id,
@@ -80,7 +80,8 @@ pub(super) async fn enroll(
         now,
         card,
         code: ActivationCode::parse(&request.activation_code).ok(),
-        device_key: device_key.to_hex(),
+        device_key,
+        issuer: state.issuer.to_path_buf(),
     };
     let outcome = state
         .db
@@ -151,26 +152,8 @@ fn parse_device_key(text: &str) -> Result<DevicePublicKey, ApiError> {
 /// The issuer's root key, and the presented card if it is a current
 /// printed card of this issuer (`None` otherwise).
 struct CardCheck {
-    card: Option<CheckedCard>,
+    printed: Option<SignedCard>,
     trust_root: String,
-}
-
-/// A current printed card and the same card bound to the device key.
-struct CheckedCard {
-    printed: SignedCard,
-    bound: SignedCard,
-}
-
-/// The portal's own lists are authoritative: only their expiry, never
-/// their age, limits what it accepts (a verifier in the field, by
-/// contrast, distrusts old lists).
-fn policy() -> VerifierPolicy {
-    let forever = SignedDuration::from_hours(100 * 365 * 24);
-    VerifierPolicy {
-        trust_list_max_age: forever,
-        status_list_max_age: forever,
-        ..VerifierPolicy::default()
-    }
 }
 
 /// Reasons that are about the portal's trust data rather than the card:
@@ -189,27 +172,24 @@ fn is_trust_data_problem(reason: &Reason) -> bool {
     )
 }
 
-fn check_and_bind(
-    issuer: &Path,
-    qr: &str,
-    device_key: DevicePublicKey,
-    now: Timestamp,
-) -> Result<CardCheck, ApiError> {
+fn check_printed(issuer: &Path, qr: &str, now: Timestamp) -> Result<CardCheck, ApiError> {
     let internal = |e: anyhow::Error| ApiError::internal(&format!("issuer directory: {e:#}"));
     let dir = IssuerDir::open(issuer).map_err(internal)?;
     let root = dir.root_public().map_err(internal)?;
     let trust_root = root.to_hex();
+    let refused = || {
+        Ok(CardCheck {
+            printed: None,
+            trust_root: trust_root.clone(),
+        })
+    };
     let printed = match Presentation::from_text(qr) {
         Ok(Presentation::Static(card)) if !card.card().is_bound() => card,
-        _ => {
-            return Ok(CardCheck {
-                card: None,
-                trust_root,
-            });
-        }
+        _ => return refused(),
     };
     let read = |name: &str, max: usize| {
-        crate::files::read_limited(&dir.file(name), max as u64, "signed list").map_err(internal)
+        docket_core::files::read_limited(&dir.file(name), max as u64, "signed list")
+            .map_err(|e| internal(e.into()))
     };
     let mut store = TrustStore::new(vec![root]);
     store
@@ -218,8 +198,7 @@ fn check_and_bind(
     store
         .install_status_list(&read(STATUS_LIST, MAX_STATUS_LIST_BYTES)?, now)
         .map_err(|e| internal(e.into()))?;
-    let verifier = Verifier::new(store, policy());
-    let verdict = verifier.check_card(&printed, now);
+    let verdict = Verifier::new(store, crate::lists_policy()).check_card(&printed, now);
     if let Some(reason) = verdict.reasons.iter().find(|r| is_trust_data_problem(r)) {
         return Err(ApiError::internal(&format!(
             "the issuer's lists cannot be used ({}); run `docket issuer refresh`",
@@ -227,18 +206,10 @@ fn check_and_bind(
         )));
     }
     if !verdict.reasons.is_empty() || verdict.holder.is_none() {
-        return Ok(CardCheck {
-            card: None,
-            trust_root,
-        });
-    }
-    let bound = bind_card(&dir, &printed, device_key).map_err(internal)?;
-    // Never hand out a card that would not verify.
-    if !verifier.check_card(&bound, now).reasons.is_empty() {
-        return Err(ApiError::internal(&"a freshly bound card does not verify"));
+        return refused();
     }
     Ok(CardCheck {
-        card: Some(CheckedCard { printed, bound }),
+        printed: Some(printed),
         trust_root,
     })
 }

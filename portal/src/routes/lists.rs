@@ -4,13 +4,13 @@
 
 use super::{AppState, tagged};
 use crate::etag;
-use crate::issuer::{STATUS_LIST, TRUST_LIST};
 use crate::problem::ApiError;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use docket_core::portal_api::LIST_CONTENT_TYPE;
 use docket_core::trust::{MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES};
+use docket_issuer::{STATUS_LIST, TRUST_LIST};
 
 pub(super) async fn trust_list(
     State(state): State<AppState>,
@@ -35,7 +35,7 @@ async fn serve_file(
     let path = state.issuer.join(name);
     // File reads block: off the async workers.
     let bytes = tokio::task::spawn_blocking(move || {
-        crate::files::read_limited(&path, max as u64, "signed list")
+        docket_core::files::read_limited(&path, max as u64, "signed list")
     })
     .await
     .map_err(|e| ApiError::internal(&e))?

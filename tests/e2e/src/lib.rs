@@ -24,8 +24,8 @@ use docket_core::sync::{
 use docket_core::trust::{Ed25519PublicKey, KeyId, TrustStore};
 use docket_core::verify::{Verifier, VerifierPolicy};
 use docket_core::wallet::{Wallet, WalletError, WalletSetup};
+use docket_issuer::{CardRequest, IssuerDir};
 use docket_portal::admin::{self, AdminError, NewHolder, ReceivedSubmission};
-use docket_portal::issuer::{CardRequest, IssuerDir};
 use docket_portal::{
     ChaosCounts, ChaosOutcome, ChaosSpec, PortalConfig, PortalError, RunningPortal,
 };

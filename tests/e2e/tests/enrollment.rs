@@ -58,12 +58,15 @@ async fn a_good_enrollment_binds_the_card_to_this_wallet_and_saves_the_hearings(
         .await
         .unwrap();
 
-    // Bound to this wallet's key, and otherwise exactly the printed card.
+    // Bound to this wallet's key, with a status entry of its own (so this
+    // phone can be cut off alone), and otherwise exactly the printed card.
     let card = enrolled.card.card();
     assert_eq!(card.device_key, Some(w.public_key()));
     let printed = SignedCard::from_text(&holder.card_qr).unwrap();
+    assert_ne!(card.status_index, printed.card().status_index);
     let mut unbound = card.clone();
     unbound.device_key = None;
+    unbound.status_index = printed.card().status_index;
     assert_eq!(&unbound, printed.card());
     assert_eq!(card.serial, holder.serial);
     assert!(

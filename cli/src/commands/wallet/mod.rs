@@ -15,12 +15,12 @@ use crate::args::{
 };
 use crate::output::human;
 use anyhow::{Context, Result, anyhow};
+use docket_core::files::write_atomic;
 use docket_core::hearings::staleness;
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
 use docket_core::sync::{HearingsRefresh, ItemOutcome, SyncConfig, SyncEvent, SyncOptions};
 use docket_core::wallet::Wallet;
-use docket_portal::files::write_atomic;
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde_json::json;
 use std::sync::Arc;

@@ -13,11 +13,11 @@
 
 use anyhow::{Context, Result, bail};
 use docket_core::device::SoftwareDeviceKey;
+use docket_core::files::{read_text_limited, write_atomic, write_new_private};
 use docket_core::store::FileSecretStore;
 use docket_core::sync::SyncConfig;
 use docket_core::trust::Ed25519PublicKey;
 use docket_core::wallet::{Wallet, WalletSetup};
-use docket_portal::files::{read_text_limited, write_atomic, write_new_private};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -71,10 +71,10 @@ impl Profile {
 
     /// Pins the issuer root given out of band.
     pub fn pin_root(&self, root: &Ed25519PublicKey) -> Result<()> {
-        write_atomic(
+        Ok(write_atomic(
             &self.file(ROOT_PUB),
             format!("{}\n", root.to_hex()).as_bytes(),
-        )
+        )?)
     }
 
     /// Opens the wallet.

@@ -7,22 +7,26 @@
 //! DIR/issuer.key        issuer private key (PKCS#8 PEM, 0600)
 //! DIR/trust-list.sctl   signed trust list
 //! DIR/status-list.scsl  signed status list
-//! DIR/issuer.json       registry: issuer key id, card number -> status index
+//! DIR/issuer.json       registry: issuer key id; each card number with its
+//!                       status index and its bindings to phones (registry.rs)
 //! DIR/.lock             held by every read-modify-write (see `IssuerDir::lock`)
 //! ```
 //!
 //! A development tool; writers take `DIR/.lock`, so the portal and the
 //! `docket issuer` commands may share a directory.
 
-use crate::files::{read_limited, read_text_limited, write_atomic, write_new_private};
+use crate::registry::{Binding, BindingEnd, EndReason, RegisteredCard, Registry};
 use anyhow::{Context, Result, bail};
 use docket_core::card::{Serial, StatusIndex};
+use docket_core::device::DevicePublicKey;
+use docket_core::files::{read_limited, read_text_limited, write_atomic, write_new_private};
+use docket_core::portal_api::signing::key_id;
+use docket_core::sc1::SignedCard;
 use docket_core::trust::{
-    Ed25519PublicKey, Ed25519SigningKey, IssuerKey, KeyId, KeyUsage, ListMeta,
+    CardStatus, Ed25519PublicKey, Ed25519SigningKey, IssuerKey, KeyId, KeyUsage, ListMeta,
     MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES, StatusList, TrustList,
 };
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The root private key (PKCS#8 PEM, 0600).
@@ -52,24 +56,6 @@ const ISSUER_KEY_VALIDITY: SignedDuration = SignedDuration::from_hours(3653 * 24
 const STATUS_BLOCK: u32 = 1024;
 const KEY_FILE_MAX: u64 = 16 * 1024;
 const REGISTRY_MAX: u64 = 64 * 1024 * 1024;
-
-/// One issued card in the registry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RegisteredCard {
-    /// Card number, `XXXX-XXXX`.
-    pub serial: String,
-    /// Its entry in the status list.
-    pub status_index: u32,
-}
-
-/// What the issuer remembers besides its keys and lists.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Registry {
-    /// The issuer key's id.
-    pub issuer_key_id: u16,
-    /// Every card issued, in order.
-    pub cards: Vec<RegisteredCard>,
-}
 
 /// The issuer directory's lock (see [`IssuerDir::lock`]); released when
 /// dropped.
@@ -173,7 +159,7 @@ impl IssuerDir {
     pub fn save_registry(&self, registry: &Registry) -> Result<()> {
         let mut json = serde_json::to_string_pretty(registry)?;
         json.push('\n');
-        write_atomic(&self.file(REGISTRY), json.as_bytes())
+        Ok(write_atomic(&self.file(REGISTRY), json.as_bytes())?)
     }
 
     /// The published trust list, checked against the root key.
@@ -211,14 +197,20 @@ impl IssuerDir {
     /// dates.
     pub fn publish_trust_list(&self, mut list: TrustList, now: Timestamp) -> Result<()> {
         list.meta = list_meta(list.meta.sequence + 1, now, TRUST_LIST_VALIDITY)?;
-        write_atomic(&self.file(TRUST_LIST), &list.sign(&self.root_key()?)?)
+        Ok(write_atomic(
+            &self.file(TRUST_LIST),
+            &list.sign(&self.root_key()?)?,
+        )?)
     }
 
     /// Signs and writes `list` with the next sequence number and fresh
     /// dates.
     pub fn publish_status_list(&self, mut list: StatusList, now: Timestamp) -> Result<()> {
         list.meta = list_meta(list.meta.sequence + 1, now, STATUS_LIST_VALIDITY)?;
-        write_atomic(&self.file(STATUS_LIST), &list.sign(&self.issuer_key()?)?)
+        Ok(write_atomic(
+            &self.file(STATUS_LIST),
+            &list.sign(&self.issuer_key()?)?,
+        )?)
     }
 
     /// The directory.
@@ -250,40 +242,211 @@ impl IssuerDir {
         let mut registry = self.registry()?;
         let serial = loop {
             let candidate = Serial::random()?;
-            if !registry
-                .cards
-                .iter()
-                .any(|c| c.serial == candidate.to_string())
-            {
+            if !registry.has_serial(candidate) {
                 break candidate;
             }
         };
-        let next = u32::try_from(registry.cards.len()).context("too many cards")?;
-        let index = StatusIndex::new(next).context("the status list is full")?;
-        let mut status = self.status_list()?;
-        if index.value() >= status.len() {
-            status.grow((index.value() / STATUS_BLOCK + 1) * STATUS_BLOCK)?;
-            self.publish_status_list(status, now)?;
-        }
+        let index = registry.next_index()?;
+        self.grow_to_cover(index, now)?;
         registry.cards.push(RegisteredCard {
             serial: serial.to_string(),
             status_index: index.value(),
+            bindings: Vec::new(),
         });
         self.save_registry(&registry)?;
         Ok((serial, index))
     }
 
-    /// The status index of a registered card.
+    /// The status index of a registered card (its own, the printed
+    /// card's).
     pub fn status_index_of(&self, serial: Serial) -> Result<StatusIndex> {
-        let wanted = serial.to_string();
-        let card = self
-            .registry()?
-            .cards
-            .into_iter()
-            .find(|c| c.serial == wanted)
-            .with_context(|| format!("no card {wanted} was issued from {}", self.path.display()))?;
+        let registry = self.registry()?;
+        let card = self.registered(&registry, serial)?;
         Ok(StatusIndex::new(card.status_index)?)
     }
+
+    /// The card's status, as its own entry in the published list says.
+    pub fn card_status(&self, serial: Serial) -> Result<CardStatus> {
+        let index = self.status_index_of(serial)?;
+        self.status_list()?
+            .status(index)
+            .context("the card is beyond the status list; the issuer directory is inconsistent")
+    }
+
+    /// Sets a card's status on its own entry and on every binding's (a
+    /// revoked or suspended card is so on every phone; lifting it restores
+    /// each binding to what it was), and publishes the list. Returns the
+    /// list's new sequence.
+    pub fn set_card_status(
+        &self,
+        serial: Serial,
+        status: CardStatus,
+        now: Timestamp,
+    ) -> Result<u64> {
+        if status == CardStatus::BindingRevoked {
+            bail!("a card's own status is valid, revoked or suspended");
+        }
+        let _lock = self.lock()?;
+        let registry = self.registry()?;
+        let card = self.registered(&registry, serial)?;
+        let mut list = self.status_list()?;
+        set_entry(&mut list, card.status_index, status)?;
+        for binding in &card.bindings {
+            let entry = CardStatus::of_binding(status, binding.ended.is_some());
+            set_entry(&mut list, binding.status_index, entry)?;
+        }
+        self.publish_status_list(list, now)?;
+        Ok(self.status_list()?.meta.sequence)
+    }
+
+    /// Binds a registered printed card to a phone: the same card, with
+    /// `device_key` and a status index of its own, signed again. Every
+    /// earlier binding of the card still in force is ended as
+    /// [`EndReason::Replaced`] (one phone per card: the lost or old phone's
+    /// live code is refused once verifiers load the new list), and the list
+    /// is published once with all of it.
+    pub fn bind_card(
+        &self,
+        printed: &SignedCard,
+        device_key: DevicePublicKey,
+        now: Timestamp,
+    ) -> Result<NewBinding> {
+        if printed.card().is_bound() {
+            bail!("only a printed (unbound) card can be bound to a phone");
+        }
+        let serial = printed.card().serial;
+        let issuer_key = self.issuer_key()?;
+        let _lock = self.lock()?;
+        let mut registry = self.registry()?;
+        let index = registry.next_index()?;
+        let card = self.registered(&registry, serial)?;
+        if card.status_index != printed.card().status_index.value() {
+            bail!("card {serial} is registered under another status index");
+        }
+        self.grow_to_cover(index, now)?;
+        let mut list = self.status_list()?;
+        let card_status = list
+            .status(StatusIndex::new(card.status_index)?)
+            .context("the card is beyond the status list")?;
+        let card = registry
+            .card_mut(serial)
+            .context("the card left the registry")?;
+        let ended = end_active(card, EndReason::Replaced, now);
+        for &ended_index in &ended {
+            set_entry(
+                &mut list,
+                ended_index.value(),
+                CardStatus::of_binding(card_status, true),
+            )?;
+        }
+        set_entry(
+            &mut list,
+            index.value(),
+            CardStatus::of_binding(card_status, false),
+        )?;
+        card.bindings.push(Binding {
+            status_index: index.value(),
+            device_key_id: key_id(&device_key),
+            bound_at: now,
+            ended: None,
+        });
+        let mut bound = printed.card().clone();
+        bound.device_key = Some(device_key);
+        bound.status_index = index;
+        let signed =
+            SignedCard::issue(&bound, &issuer_key).context("cannot sign the bound card")?;
+        // The registry first: an index it records but no list marks is
+        // harmless (valid, and no card names it until the portal hands one
+        // out); a list that marks an index the registry forgot is not.
+        self.save_registry(&registry)?;
+        self.publish_status_list(list, now)?;
+        Ok(NewBinding {
+            card: signed,
+            ended,
+        })
+    }
+
+    /// Ends every binding of the card still in force (`reason`: the phone
+    /// was reported lost, say) without touching the card itself or its
+    /// printed copy, and publishes the list. Returns the ended indices.
+    pub fn end_bindings(
+        &self,
+        serial: Serial,
+        reason: EndReason,
+        now: Timestamp,
+    ) -> Result<Vec<StatusIndex>> {
+        let _lock = self.lock()?;
+        let mut registry = self.registry()?;
+        let mut list = self.status_list()?;
+        let own = StatusIndex::new(self.registered(&registry, serial)?.status_index)?;
+        let card_status = list
+            .status(own)
+            .context("the card is beyond the status list")?;
+        let card = registry
+            .card_mut(serial)
+            .context("the card left the registry")?;
+        let ended = end_active(card, reason, now);
+        if ended.is_empty() {
+            return Ok(ended);
+        }
+        for &index in &ended {
+            set_entry(
+                &mut list,
+                index.value(),
+                CardStatus::of_binding(card_status, true),
+            )?;
+        }
+        self.save_registry(&registry)?;
+        self.publish_status_list(list, now)?;
+        Ok(ended)
+    }
+
+    fn registered<'r>(&self, registry: &'r Registry, serial: Serial) -> Result<&'r RegisteredCard> {
+        registry
+            .card(serial)
+            .with_context(|| format!("no card {serial} was issued from {}", self.path.display()))
+    }
+
+    /// Grows (and publishes) the status list so that it covers `index`,
+    /// in blocks.
+    fn grow_to_cover(&self, index: StatusIndex, now: Timestamp) -> Result<()> {
+        let mut status = self.status_list()?;
+        if index.value() >= status.len() {
+            status.grow((index.value() / STATUS_BLOCK + 1) * STATUS_BLOCK)?;
+            self.publish_status_list(status, now)?;
+        }
+        Ok(())
+    }
+}
+
+/// A card bound to a phone.
+#[derive(Debug, Clone)]
+pub struct NewBinding {
+    /// The bound card.
+    pub card: SignedCard,
+    /// The status indices of the bindings this one replaced.
+    pub ended: Vec<StatusIndex>,
+}
+
+/// Ends the card's bindings still in force; returns their indices.
+fn end_active(card: &mut RegisteredCard, reason: EndReason, now: Timestamp) -> Vec<StatusIndex> {
+    card.bindings
+        .iter_mut()
+        .filter(|b| b.ended.is_none())
+        .filter_map(|binding| {
+            binding.ended = Some(BindingEnd { at: now, reason });
+            StatusIndex::new(binding.status_index).ok()
+        })
+        .collect()
+}
+
+fn set_entry(list: &mut StatusList, index: u32, status: CardStatus) -> Result<()> {
+    if !list.set(StatusIndex::new(index)?, status) {
+        bail!(
+            "status index {index} is beyond the status list; the issuer directory is inconsistent"
+        );
+    }
+    Ok(())
 }
 
 /// Reads a pinned root key file (hex).

@@ -1,6 +1,7 @@
 //! Issuing a card from CARD.json and a photo: shared by `docket issuer
 //! issue` (the printed card, or a bound one) and the portal (the printed
-//! card of a new holder), and re-issuing a printed card bound to a wallet.
+//! card of a new holder). Binding a printed card to a phone is
+//! [`crate::IssuerDir::bind_card`].
 
 use super::card_json::{CardRequest, IssuerFields};
 use super::dir::IssuerDir;
@@ -51,18 +52,4 @@ pub fn issue_card(
     card.serial = serial;
     card.status_index = index;
     SignedCard::issue(&card, &issuer_key).context("cannot sign the card")
-}
-
-/// The same card — every field, card number and status index — bound to
-/// `device_key` and signed again with the issuer's key. Ed25519 signatures
-/// are deterministic, so binding the same card to the same key twice gives
-/// the same bytes.
-pub fn bind_card(
-    dir: &IssuerDir,
-    printed: &SignedCard,
-    device_key: DevicePublicKey,
-) -> Result<SignedCard> {
-    let mut card = printed.card().clone();
-    card.device_key = Some(device_key);
-    SignedCard::issue(&card, &dir.issuer_key()?).context("cannot sign the bound card")
 }
