@@ -63,11 +63,33 @@ impl Case {
         self.dir.path().join("profile")
     }
 
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("portal.sqlite")
+    }
+
+    /// Another holder: the printed card's QR text and the code.
+    fn another_holder(&self) -> (String, String) {
+        let holder = admin::add_holder(
+            &self.db(),
+            &self.dir.path().join("issuer"),
+            &CardRequest::parse(CARD_JSON).unwrap(),
+            b"other photo",
+            None,
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+        (holder.card_qr, holder.activation_code.to_string())
+    }
+
     fn wallet(&self, args: &[&str]) -> Output {
+        self.wallet_in(&self.profile(), args)
+    }
+
+    fn wallet_in(&self, profile: &std::path::Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_docket"))
             .arg("wallet")
             .arg("--profile")
-            .arg(self.profile())
+            .arg(profile)
             .args(args)
             .output()
             .unwrap()
@@ -350,4 +372,110 @@ fn bad_input_is_one_line_and_changes_nothing() {
         case.ok_json(&["pending", "--json"]),
         Value::Array(Vec::new())
     );
+}
+
+/// Issue 14, "Another wallet's device key in the profile": `qr` refused,
+/// but `sync` delivered holder A's check-ins signed as holder B. Now the
+/// key is checked against the card at open, for every command: nothing
+/// is signed with it, and the queue is still shown.
+#[test]
+fn another_wallets_device_key_cannot_sync() {
+    let case = Case::new();
+    case.enroll();
+    case.ok_json(&["check-in", "--note", "mine", "--json"]);
+    let other_profile = case.dir.path().join("other");
+    let (card_qr, code) = case.another_holder();
+    let other = case.wallet_in(
+        &other_profile,
+        &[
+            "enroll",
+            "--portal",
+            &case.url,
+            "--card-qr",
+            &card_qr,
+            "--code",
+            &code,
+        ],
+    );
+    assert!(other.status.success(), "{other:?}");
+    std::fs::copy(
+        other_profile.join("device.key"),
+        case.profile().join("device.key"),
+    )
+    .unwrap();
+
+    one_line_error(
+        &case.wallet(&["sync", "--json"]),
+        "not the one your card is bound to",
+    );
+    one_line_error(
+        &case.wallet(&["qr", "--json"]),
+        "not the one your card is bound to",
+    );
+    let shown = case.ok_json(&["show", "--json"]);
+    assert_eq!(shown["device_key"], "device_key_mismatch");
+    let pending = case.wallet(&["pending", "--json"]);
+    assert!(pending.status.success());
+    assert!(String::from_utf8_lossy(&pending.stderr).contains("not the key this card is bound to"));
+    let items: Value = serde_json::from_slice(&pending.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert!(
+        admin::received(&case.db()).unwrap().is_empty(),
+        "nothing sent as B"
+    );
+}
+
+/// Issue 14, "Device key lost": every command said "enroll first",
+/// `enroll` refused yet wrote a new key, and the queued items could never
+/// be delivered. Now the wallet opens and shows its queue, says what to
+/// do, and a re-enrollment with a new code delivers the queue.
+#[test]
+fn a_lost_device_key_is_a_clear_path_to_re_enrollment() {
+    let case = Case::new();
+    let enrolled = case.enroll();
+    case.ok_json(&["check-in", "--note", "before the key was lost", "--json"]);
+    std::fs::remove_file(case.profile().join("device.key")).unwrap();
+
+    let pending = case.wallet(&["pending", "--json"]);
+    assert!(pending.status.success(), "{pending:?}");
+    assert!(String::from_utf8_lossy(&pending.stderr).contains("enroll` again"));
+    let items: Value = serde_json::from_slice(&pending.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert_eq!(
+        case.ok_json(&["show", "--json"])["device_key"],
+        "device_key_missing"
+    );
+    one_line_error(&case.wallet(&["sync"]), "no longer holds the key");
+
+    // The spent code is refused by the portal; a new one re-enrolls the
+    // same card, and the queue goes out.
+    one_line_error(
+        &case.wallet(&[
+            "enroll",
+            "--portal",
+            &case.url,
+            "--card-qr",
+            &case.card_qr,
+            "--code",
+            &case.code,
+        ]),
+        "already used",
+    );
+    let serial =
+        docket_core::card::Serial::parse(enrolled["card_number"].as_str().unwrap()).unwrap();
+    let code = admin::new_code(&case.db(), serial).unwrap().to_string();
+    case.ok_json(&[
+        "enroll",
+        "--portal",
+        &case.url,
+        "--card-qr",
+        &case.card_qr,
+        "--code",
+        &code,
+        "--json",
+    ]);
+    let synced = case.ok_json(&["sync", "--json"]);
+    assert_eq!(synced["sent"], 1, "{synced}");
+    assert_eq!(admin::received(&case.db()).unwrap().len(), 1);
+    assert_eq!(case.ok_json(&["show", "--json"])["device_key"], "bound");
 }

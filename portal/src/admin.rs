@@ -6,6 +6,7 @@
 //! changes on its next request.
 
 use crate::codes::CodeSecret;
+use crate::db::wallets::{self, RetiredReason};
 use crate::db::{self, DbError, holders, submissions};
 use crate::etag;
 use docket_core::card::Serial;
@@ -13,7 +14,7 @@ use docket_core::hearings::{
     Court, CourtTime, Hearing, HearingError, HearingId, HearingStatus, parse_hearings_json,
 };
 use docket_core::portal_api::ActivationCode;
-use docket_issuer::{CardRequest, IssuerDir, issue_card};
+use docket_issuer::{CardRequest, EndReason, IssuerDir, issue_card};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
@@ -186,6 +187,49 @@ pub fn new_code_with_validity(
     } else {
         Err(AdminError::NoSuchHolder(serial))
     }
+}
+
+/// What reporting a phone lost did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneLost {
+    /// The card.
+    pub card_serial: String,
+    /// How many enrolled phones stopped being accepted by the portal.
+    pub wallets_retired: usize,
+    /// The status entries now marked `binding_revoked` in the published
+    /// list (officers refuse those phones' codes after their next update).
+    pub bindings_ended: Vec<u32>,
+}
+
+/// The holder reported their phone lost or stolen: every phone the card is
+/// enrolled on stops being accepted, by the portal at once and by officers
+/// after their next list download, while the card itself (the printed
+/// card) stays valid. The holder enrolls a new phone with a new code
+/// ([`new_code`]). Repeating it changes nothing more.
+pub fn phone_lost(
+    db: &Path,
+    issuer: &Path,
+    serial: Serial,
+    now: Timestamp,
+) -> Result<PhoneLost, AdminError> {
+    let mut conn = db::open(db)?;
+    let dir = IssuerDir::open(issuer).map_err(AdminError::Issuer)?;
+    // One write transaction around both: if the issuer cannot publish, the
+    // portal keeps accepting the phone rather than disagreeing with the
+    // list officers see.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let holder =
+        holders::by_serial(&tx, &serial.to_string())?.ok_or(AdminError::NoSuchHolder(serial))?;
+    let retired = wallets::retire_all(&tx, holder.id, RetiredReason::ReportedLost, now)?;
+    let ended = dir
+        .end_bindings(serial, EndReason::ReportedLost, now)
+        .map_err(AdminError::Issuer)?;
+    tx.commit()?;
+    Ok(PhoneLost {
+        card_serial: serial.to_string(),
+        wallets_retired: retired,
+        bindings_ended: ended.iter().map(|i| i.value()).collect(),
+    })
 }
 
 /// Adds a hearing to the holder's list.

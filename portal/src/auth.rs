@@ -3,6 +3,7 @@
 //! verify. The nonce is recorded afterwards, by the database job that
 //! carries out the request, in the same transaction.
 
+use crate::db::wallets::RetiredReason;
 use crate::db::{Db, DbError, wallets};
 use crate::problem::ApiError;
 use axum::http::request::Parts;
@@ -86,24 +87,52 @@ pub(crate) fn verify(
     })
 }
 
-/// Verifies a request from an enrolled wallet: the key is the active
-/// wallet's with the signature's keyid, else `unknown_wallet`.
+/// A verified request from an enrolled wallet, and whose it is.
+pub(crate) struct VerifiedWallet {
+    /// The signature's key id and nonce.
+    pub verified: Verified,
+    /// The holder the wallet is bound to.
+    pub holder_id: i64,
+}
+
+/// Verifies a request from an enrolled wallet: the key is the enrolled
+/// wallet's with the signature's keyid, else `unknown_wallet`. A wallet
+/// whose binding ended (replaced by a later enrollment, or reported lost)
+/// is told so, `binding_revoked`, but only once its own signature has
+/// verified: nobody else learns whether a key was ever enrolled.
 pub(crate) async fn verify_wallet(
     db: &Db,
     parts: &Parts,
     idempotency_key: Option<&str>,
     body: &[u8],
     now: Timestamp,
-) -> Result<Verified, ApiError> {
+) -> Result<VerifiedWallet, ApiError> {
     let received = parse(&parts.headers)?;
     let key_id = received.key_id().to_owned();
-    let stored = db
-        .call(move |conn| wallets::active_key(conn, &key_id))
+    let wallet = db
+        .call(move |conn| wallets::get(conn, &key_id))
         .await?
         .ok_or_else(|| ApiError::new(ProblemCode::UnknownWallet))?;
-    let key = DevicePublicKey::from_hex(&stored)
+    let key = DevicePublicKey::from_hex(&wallet.device_key)
         .map_err(|_| ApiError::from(DbError::Damaged("a stored device key".into())))?;
-    verify(&received, &target(parts, idempotency_key, body), &key, now)
+    let verified = verify(&received, &target(parts, idempotency_key, body), &key, now)?;
+    if let Some(reason) = wallet.retired {
+        return Err(ApiError::detail(
+            ProblemCode::BindingRevoked,
+            match reason {
+                RetiredReason::Replaced => {
+                    "this card was enrolled on another phone; this phone no longer holds it"
+                }
+                RetiredReason::ReportedLost => {
+                    "this phone was reported lost; it no longer holds the card"
+                }
+            },
+        ));
+    }
+    Ok(VerifiedWallet {
+        verified,
+        holder_id: wallet.holder_id,
+    })
 }
 
 /// The problem for a refused signature; a stale one tells the client the

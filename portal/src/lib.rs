@@ -50,7 +50,7 @@ mod routes;
 mod server;
 mod thread;
 
-pub use admin::{AdminError, NewHolder, ReceivedSubmission};
+pub use admin::{AdminError, NewHolder, PhoneLost, ReceivedSubmission};
 pub use chaos::{ChaosCounts, ChaosOutcome, ChaosSpec, ChaosSpecError};
 pub use config::PortalConfig;
 pub use db::DbError;

@@ -31,6 +31,10 @@ pub enum SignerError {
     /// signature.
     #[error("the phone's key store returned an unusable signature: {0}")]
     BadSignature(#[from] SignatureFormatError),
+    /// The key store holds no device key at all (it was wiped, or the
+    /// wallet's data was restored without it).
+    #[error("the phone's key store holds no key for this wallet")]
+    NoKey,
 }
 
 impl SignerError {
@@ -41,7 +45,25 @@ impl SignerError {
             SignerError::Locked => "key_store_locked",
             SignerError::Platform(_) => "key_store_failed",
             SignerError::BadSignature(_) => "key_store_bad_signature",
+            SignerError::NoKey => "device_key_missing",
         }
+    }
+}
+
+/// A key store that holds no key: what a wallet opens with when its key
+/// is gone, so that it can still show the card and the queue, and say
+/// that the phone must enroll again (every signature is refused with
+/// [`SignerError::NoKey`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoDeviceKey;
+
+impl DeviceSigner for NoDeviceKey {
+    fn public_key(&self) -> Result<DevicePublicKey, SignerError> {
+        Err(SignerError::NoKey)
+    }
+
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, SignerError> {
+        Err(SignerError::NoKey)
     }
 }
 

@@ -67,6 +67,9 @@ problem_codes! {
     SignatureReplayed = ("signature_replayed", 401, "This signed request was already received"),
     /// No wallet is enrolled with this key.
     UnknownWallet = ("unknown_wallet", 401, "This phone is not enrolled"),
+    /// The request is signed by a phone whose binding ended: the card was
+    /// enrolled on another phone, or this phone was reported lost.
+    BindingRevoked = ("binding_revoked", 403, "This phone no longer holds the card"),
     /// Wrong activation code; `attempts_left` says how many tries remain.
     ActivationCodeWrong = ("activation_code_wrong", 403, "The activation code is wrong"),
     /// No such resource.

@@ -362,6 +362,29 @@ impl Store {
         self.item(id)
     }
 
+    /// Queues again, due now and under their own keys, the items the
+    /// portal turned away as not authorised (the phone's binding had
+    /// ended, or its key was not enrolled): called once this wallet is
+    /// enrolled again, so that the new binding delivers them. Returns how
+    /// many.
+    pub fn requeue_not_authorized(&mut self, now: Timestamp) -> Result<usize, StoreError> {
+        let refused: Vec<ItemId> = self
+            .pending()?
+            .into_iter()
+            .filter(|item| {
+                matches!(
+                    item.state,
+                    ItemState::NeedsAttention(ParkReason::NotAuthorized { .. })
+                )
+            })
+            .map(|item| item.id)
+            .collect();
+        for id in &refused {
+            self.resend(*id, now)?;
+        }
+        Ok(refused.len())
+    }
+
     /// Makes every queued item waiting out a backoff due at `now`: the
     /// holder asked to send now. Returns how many were waiting.
     pub fn expedite(&mut self, now: Timestamp) -> Result<usize, StoreError> {

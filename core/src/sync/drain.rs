@@ -147,7 +147,11 @@ fn judge_problem(problem: &Problem, status: u16, retry_after: Option<SignedDurat
         // The key the portal holds for us no longer matches, or we are not
         // enrolled there: retrying cannot help, the holder must act.
         Some(
-            P::UnknownWallet | P::SignatureInvalid | P::SignatureMalformed | P::DigestMismatch,
+            P::UnknownWallet
+            | P::BindingRevoked
+            | P::SignatureInvalid
+            | P::SignatureMalformed
+            | P::DigestMismatch,
         ) => Verdict::Park(ParkReason::NotAuthorized {
             code: problem.code.clone(),
         }),

@@ -7,6 +7,7 @@ use super::error::EnrollError;
 use super::lists::{fetch_lists, install_lists};
 use super::report::ListRefresh;
 use super::{MAX_ENROLLMENT_ANSWER, SyncConfig};
+use crate::card::Serial;
 use crate::hearings::parse_hearings_json;
 use crate::portal_api::{
     ActivationCode, EnrollmentRequest, EnrollmentResponse, ProblemCode, paths,
@@ -34,7 +35,10 @@ pub struct Enrolled {
 }
 
 /// Enrolls: see the module doc. `built_in_roots` empty means "pin the
-/// portal's root on first use" (desktop only).
+/// portal's root on first use" (desktop only). `replacing` is the card
+/// number of the card this wallet already holds when it enrolls again
+/// (its key was lost, or its binding ended): only that card may be
+/// enrolled, so the queued items stay with their holder.
 pub(crate) async fn enroll(
     store: &StoreThread,
     client: &PortalClient,
@@ -42,6 +46,7 @@ pub(crate) async fn enroll(
     card_qr: &str,
     code: &str,
     config: &SyncConfig,
+    replacing: Option<Serial>,
 ) -> Result<Enrolled, EnrollError> {
     let printed = match Presentation::from_text(card_qr.trim()) {
         Ok(Presentation::Static(card)) if !card.card().is_bound() => card,
@@ -53,8 +58,16 @@ pub(crate) async fn enroll(
         Err(error) => return Err(EnrollError::NotACardQr(error.to_string())),
     };
     let code = ActivationCode::parse(code)?;
-    if store.run(|s| s.enrollment()).await?.is_some() {
-        return Err(EnrollError::AlreadyEnrolled);
+    match replacing {
+        Some(held) if held != printed.card().serial => {
+            return Err(EnrollError::OtherCard { held });
+        }
+        Some(_) => {}
+        None => {
+            if store.run(|s| s.enrollment()).await?.is_some() {
+                return Err(EnrollError::AlreadyEnrolled);
+            }
+        }
     }
     let device_key = client.device_public_key()?;
     let request = EnrollmentRequest {

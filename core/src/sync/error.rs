@@ -41,9 +41,21 @@ pub enum EnrollError {
         "the portal does not recognise this card's QR code; check that you scanned your own card"
     )]
     CardRefused,
-    /// This wallet already holds an enrolled card.
+    /// This wallet already holds an enrolled card, and the phone still
+    /// holds its key.
     #[error("this phone already holds an enrolled card")]
     AlreadyEnrolled,
+    /// A re-enrollment (after the phone's key was lost, or its binding
+    /// ended) presented another card than the one this wallet holds: its
+    /// queued items belong to that card's holder and must never be sent
+    /// under someone else's.
+    #[error(
+        "this phone holds another card ({held}); to enroll again, scan the card this phone was enrolled with"
+    )]
+    OtherCard {
+        /// The card number this wallet holds.
+        held: crate::card::Serial,
+    },
     /// The portal could not be reached or did not answer completely.
     #[error("{0}; nothing was saved, try again when you have a connection")]
     Network(Transport),
@@ -90,6 +102,7 @@ impl EnrollError {
             EnrollError::CodeExpired => "activation_code_expired",
             EnrollError::CardRefused => "card_qr_invalid",
             EnrollError::AlreadyEnrolled => "already_enrolled",
+            EnrollError::OtherCard { .. } => "other_card",
             EnrollError::Network(transport) => transport.code(),
             EnrollError::Portal { code, .. } => code,
             EnrollError::BadAnswer(_) => "bad_answer",
@@ -121,6 +134,10 @@ pub enum SyncError {
     /// See [`StoreError`].
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The phone's key is not the card's: nothing may be signed until the
+    /// card is enrolled again (see [`crate::wallet::DeviceKeyState`]).
+    #[error("{}", crate::wallet::device_key_message(.0))]
+    DeviceKey(crate::wallet::DeviceKeyState),
     /// See [`PortalUrlError`].
     #[error(transparent)]
     Url(#[from] PortalUrlError),
@@ -135,6 +152,7 @@ impl SyncError {
         match self {
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::Store(e) => e.code(),
+            SyncError::DeviceKey(state) => state.code(),
             SyncError::Url(_) => "bad_portal_url",
             SyncError::Call(_) => "client",
         }

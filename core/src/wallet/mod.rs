@@ -3,9 +3,12 @@
 //! answers in what a screen shows. Every call is async and never blocks
 //! an async worker: database work goes to the store's thread.
 
+mod device_key;
 mod error;
 
+pub use device_key::DeviceKeyState;
 pub use error::WalletError;
+pub(crate) use error::device_key_message;
 
 use crate::device::DeviceSigner;
 use crate::outbox::{AddressChange, CheckIn, ItemId, OutboxItem};
@@ -16,6 +19,7 @@ use crate::sync::{
     SyncOptions, SyncReport, run_pass,
 };
 use crate::trust::Ed25519PublicKey;
+use crate::verify::Reason;
 use jiff::Timestamp;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -42,6 +46,8 @@ pub struct Wallet {
     built_in_roots: Vec<Ed25519PublicKey>,
     config: SyncConfig,
     client: Mutex<Option<Arc<PortalClient>>>,
+    /// The key store against the card, as last checked.
+    key_state: Mutex<DeviceKeyState>,
     /// One sync pass (or enrollment) at a time.
     busy: tokio::sync::Mutex<()>,
 }
@@ -54,7 +60,10 @@ impl std::fmt::Debug for Wallet {
 
 impl Wallet {
     /// Opens (or creates) the wallet. Interrupted sends go back to the
-    /// queue here.
+    /// queue here, and the key store's key is compared with the card's
+    /// ([`Wallet::device_key_state`]); a lost key does not stop the wallet
+    /// from opening (the card and the queue are still shown), it stops
+    /// every signature.
     pub async fn open(setup: WalletSetup) -> Result<Wallet, WalletError> {
         let store = StoreThread::open(setup.database, setup.secrets).await?;
         let policy = setup.sync.retry_policy;
@@ -64,17 +73,61 @@ impl Wallet {
                 Ok(())
             })
             .await?;
-        Ok(Wallet {
+        let wallet = Wallet {
             store,
             device_key: setup.device_key,
             built_in_roots: setup.roots,
             config: setup.sync,
             client: Mutex::new(None),
+            key_state: Mutex::new(DeviceKeyState::Unchecked),
             busy: tokio::sync::Mutex::new(()),
-        })
+        };
+        // A card that cannot be read here is reported by the call that
+        // needs it; the wallet still opens so the queue can be shown.
+        let _ = wallet.device_key_state().await;
+        Ok(wallet)
+    }
+
+    /// Compares the key store's key with the enrolled card's, now.
+    pub async fn device_key_state(&self) -> Result<DeviceKeyState, WalletError> {
+        let card = self.card().await?;
+        let state = DeviceKeyState::of(
+            card.as_ref()
+                .and_then(|c| c.card.card().device_key.as_ref()),
+            self.device_key.as_ref(),
+        );
+        if let Ok(mut slot) = self.key_state.lock() {
+            *slot = state.clone();
+        }
+        Ok(state)
+    }
+
+    /// The key state found when the wallet opened or last checked, without
+    /// asking the key store again.
+    pub fn last_device_key_state(&self) -> DeviceKeyState {
+        self.key_state
+            .lock()
+            .map(|state| state.clone())
+            .unwrap_or(DeviceKeyState::Unchecked)
+    }
+
+    /// Refuses to go on when the key store's key is not the card's.
+    async fn require_card_key(&self) -> Result<(), WalletError> {
+        match self.device_key_state().await? {
+            lost if lost.is_lost() => Err(WalletError::DeviceKey(lost)),
+            _ => Ok(()),
+        }
     }
 
     /// Enrolls with the printed card's QR text and the activation code.
+    ///
+    /// A wallet that already holds a card enrolls again only when that is
+    /// the way out: the key store lost the card's key, or the card's
+    /// binding to this phone ended (`binding_revoked`). Then only the same
+    /// card may be enrolled, and after it the items the portal turned away
+    /// as not authorised go back in the queue, to be sent under their
+    /// original keys by the new binding (the portal answers one it already
+    /// has as it did the first time).
     pub async fn enroll(
         &self,
         portal_url: &str,
@@ -83,6 +136,7 @@ impl Wallet {
     ) -> Result<Enrolled, EnrollError> {
         let _busy = self.busy.lock().await;
         let url = PortalUrl::parse(portal_url)?;
+        let replacing = self.card_to_replace().await?;
         let client = PortalClient::new(url, self.device_key.clone(), &self.config)?;
         let enrolled = crate::sync::enroll(
             &self.store,
@@ -91,10 +145,44 @@ impl Wallet {
             card_qr,
             activation_code,
             &self.config,
+            replacing,
         )
         .await?;
         self.set_client(Some(Arc::new(client)));
+        if replacing.is_some() {
+            self.store
+                .run(|s| s.requeue_not_authorized(Timestamp::now()))
+                .await?;
+        }
+        if let Ok(mut slot) = self.key_state.lock() {
+            *slot = DeviceKeyState::Bound;
+        }
         Ok(enrolled)
+    }
+
+    /// The card number an enrollment must present when this wallet
+    /// already holds an enrolled card, or `None` for a first enrollment
+    /// (or one that was interrupted before its last step).
+    async fn card_to_replace(&self) -> Result<Option<crate::card::Serial>, EnrollError> {
+        if self.store.run(|s| s.enrollment()).await?.is_none() {
+            return Ok(None);
+        }
+        let card = self.card().await.map_err(|e| match e {
+            WalletError::Store(e) => EnrollError::Store(e),
+            _ => EnrollError::AlreadyEnrolled,
+        })?;
+        let Some(card) = card else {
+            return Ok(None);
+        };
+        let binding_ended = card.verdict.reasons.contains(&Reason::BindingRevoked);
+        match DeviceKeyState::of(
+            card.card.card().device_key.as_ref(),
+            self.device_key.as_ref(),
+        ) {
+            state if state.is_lost() || binding_ended => Ok(Some(card.card.card().serial)),
+            DeviceKeyState::Unavailable(error) => Err(EnrollError::Signer(error)),
+            _ => Err(EnrollError::AlreadyEnrolled),
+        }
     }
 
     /// Where and when the wallet enrolled; `None` before enrollment.
@@ -119,6 +207,13 @@ impl Wallet {
     /// A fresh live presentation of the card, signed by the device key.
     pub async fn live_presentation(&self) -> Result<LivePresentation, WalletError> {
         let card = self.card().await?.ok_or(WalletError::NotEnrolled)?;
+        let state = DeviceKeyState::of(
+            card.card.card().device_key.as_ref(),
+            self.device_key.as_ref(),
+        );
+        if state.is_lost() {
+            return Err(WalletError::DeviceKey(state));
+        }
         Ok(LivePresentation::create(
             &card.card,
             self.device_key.as_ref(),
@@ -179,11 +274,9 @@ impl Wallet {
     /// caller waits for the first.
     pub async fn sync(&self, options: SyncOptions) -> Result<SyncReport, SyncError> {
         let _busy = self.busy.lock().await;
+        self.require_card_key().await.map_err(sync_error)?;
         let client = self.client().await?;
-        let roots = self.roots().await.map_err(|e| match e {
-            WalletError::Store(e) => SyncError::Store(e),
-            _ => SyncError::NotEnrolled,
-        })?;
+        let roots = self.roots().await.map_err(sync_error)?;
         run_pass(&self.store, &client, roots, &self.config, &options).await
     }
 
@@ -192,6 +285,7 @@ impl Wallet {
     /// error: the cached list stays.
     pub async fn refresh_hearings(&self) -> Result<HearingsRefresh, SyncError> {
         let _busy = self.busy.lock().await;
+        self.require_card_key().await.map_err(sync_error)?;
         let client = self.client().await?;
         Ok(
             match crate::sync::refresh_hearings(&self.store, &client, self.config.request_timeout)
@@ -240,5 +334,14 @@ impl Wallet {
         if let Ok(mut slot) = self.client.lock() {
             *slot = client;
         }
+    }
+}
+
+/// A wallet error met while starting a sync pass.
+fn sync_error(error: WalletError) -> SyncError {
+    match error {
+        WalletError::Store(e) => SyncError::Store(e),
+        WalletError::DeviceKey(state) => SyncError::DeviceKey(state),
+        WalletError::NotEnrolled | WalletError::Live(_) => SyncError::NotEnrolled,
     }
 }

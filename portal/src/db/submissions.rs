@@ -1,6 +1,9 @@
-//! Check-ins and address changes: the first answer to each (wallet,
+//! Check-ins and address changes: the first answer to each (holder,
 //! Idempotency-Key) is stored with the exact body, so a repeat gets the
-//! same answer and a different body under the same key is refused.
+//! same answer and a different body under the same key is refused. Keys
+//! are the holder's, not one phone's: after a re-enrollment the new phone
+//! sends the old phone's queued items under their original keys, and one
+//! the old phone delivered is answered as it was then.
 
 use super::{DbError, nonces};
 use docket_core::encoding::crockford;
@@ -13,6 +16,7 @@ use sha2::{Digest, Sha256};
 /// A verified submission, reduced to what the decision needs.
 pub(crate) struct SubmitInput {
     pub key_id: String,
+    pub holder_id: i64,
     pub nonce: String,
     pub now: Timestamp,
     /// Canonical (lower-case, hyphenated) UUID.
@@ -45,8 +49,8 @@ pub(crate) fn submit(conn: &mut Connection, input: SubmitInput) -> Result<Submit
     let stored: Option<(String, Vec<u8>, u16, Vec<u8>)> = tx
         .query_row(
             "SELECT kind, body_sha256, status, response FROM submissions
-             WHERE wallet_key_id = ?1 AND idempotency_key = ?2",
-            params![input.key_id, input.idempotency_key],
+             WHERE holder_id = ?1 AND idempotency_key = ?2",
+            params![input.holder_id, input.idempotency_key],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
@@ -73,9 +77,9 @@ pub(crate) fn submit(conn: &mut Connection, input: SubmitInput) -> Result<Submit
                 }
             };
             tx.execute(
-                "INSERT INTO submissions (wallet_key_id, idempotency_key, kind, body,
+                "INSERT INTO submissions (holder_id, wallet_key_id, idempotency_key, kind, body,
                                           body_sha256, status, response, reference, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     input.key_id,
                     input.idempotency_key,
@@ -86,6 +90,7 @@ pub(crate) fn submit(conn: &mut Connection, input: SubmitInput) -> Result<Submit
                     response,
                     reference,
                     super::seconds(input.now),
+                    input.holder_id,
                 ],
             )?;
             SubmitOutcome::First { status, response }
@@ -136,8 +141,7 @@ pub(crate) fn received(conn: &Connection) -> Result<Vec<ReceivedRow>, DbError> {
     let mut statement = conn.prepare(
         "SELECT s.idempotency_key, s.kind, s.received_at, s.reference, h.serial
          FROM submissions s
-         JOIN wallets w ON w.key_id = s.wallet_key_id
-         JOIN holders h ON h.id = w.holder_id
+         JOIN holders h ON h.id = s.holder_id
          WHERE s.status = 201
          ORDER BY s.id",
     )?;

@@ -3,7 +3,7 @@
 
 use super::{AppState, read_body, tagged};
 use crate::auth;
-use crate::db::{DbError, holders, nonces, wallets};
+use crate::db::{DbError, holders, nonces};
 use crate::problem::ApiError;
 use axum::extract::{Request, State};
 use axum::response::Response;
@@ -18,7 +18,10 @@ pub(super) async fn hearings(
     let (parts, body) = request.into_parts();
     let body = read_body(&parts.headers, body).await?;
     let idempotency_key = auth::idempotency_key(&parts.headers)?;
-    let verified = auth::verify_wallet(&state.db, &parts, idempotency_key, &body, now).await?;
+    let auth::VerifiedWallet {
+        verified,
+        holder_id,
+    } = auth::verify_wallet(&state.db, &parts, idempotency_key, &body, now).await?;
     let found = state
         .db
         .call(move |conn| {
@@ -26,9 +29,7 @@ pub(super) async fn hearings(
             if !nonces::record(&tx, &verified.key_id, &verified.nonce, now)? {
                 return Ok::<_, DbError>(None);
             }
-            let wallet = wallets::get(&tx, &verified.key_id)?
-                .ok_or_else(|| DbError::Damaged("a verified wallet vanished".into()))?;
-            let list = holders::hearings(&tx, wallet.holder_id)?;
+            let list = holders::hearings(&tx, holder_id)?;
             tx.commit()?;
             Ok(Some(list))
         })

@@ -40,7 +40,10 @@ async fn submit(
     require_json(&parts.headers)?;
     let body = read_body(&parts.headers, body).await?;
     let sent_key = auth::idempotency_key(&parts.headers)?;
-    let verified = auth::verify_wallet(&state.db, &parts, sent_key, &body, now).await?;
+    let auth::VerifiedWallet {
+        verified,
+        holder_id,
+    } = auth::verify_wallet(&state.db, &parts, sent_key, &body, now).await?;
     let idempotency_key = sent_key
         .and_then(|key| uuid::Uuid::try_parse(key).ok().filter(|_| key.len() == 36))
         .ok_or_else(|| {
@@ -57,6 +60,7 @@ async fn submit(
         .map(|error| ApiError::detail(ProblemCode::SubmissionInvalid, error.to_string()).to_json());
     let input = SubmitInput {
         key_id: verified.key_id,
+        holder_id,
         nonce: verified.nonce,
         now,
         idempotency_key,

@@ -293,6 +293,28 @@ impl Portal {
         )?)
     }
 
+    /// A new activation code for the holder with card number `serial`
+    /// (for a new phone, or the same phone after its key was lost).
+    pub fn new_code(
+        &self,
+        serial: docket_core::card::Serial,
+    ) -> Result<docket_core::portal_api::ActivationCode, HarnessError> {
+        Ok(admin::new_code(&self.db, serial)?)
+    }
+
+    /// The holder reports their phone lost.
+    pub fn phone_lost(
+        &self,
+        serial: docket_core::card::Serial,
+    ) -> Result<docket_portal::PhoneLost, HarnessError> {
+        Ok(admin::phone_lost(
+            &self.db,
+            &self.issuer,
+            serial,
+            Timestamp::now(),
+        )?)
+    }
+
     /// Every check-in and address change the portal accepted, oldest first.
     pub fn received(&self) -> Result<Vec<ReceivedSubmission>, HarnessError> {
         Ok(admin::received(&self.db)?)
@@ -483,6 +505,17 @@ impl TestWallet {
     pub async fn reopen(self, config: SyncConfig) -> Result<TestWallet, HarnessError> {
         let dir = self.dir.clone();
         drop(self);
+        TestWallet::open(&dir, config).await
+    }
+
+    /// Loses the device key, as a phone whose key store was wiped does,
+    /// and opens the wallet again: the app makes a new key at start, which
+    /// is not the one the card is bound to. The database is untouched.
+    pub async fn lose_key_and_reopen(self, config: SyncConfig) -> Result<TestWallet, HarnessError> {
+        let dir = self.dir.clone();
+        drop(self);
+        std::fs::remove_file(dir.join(WALLET_KEY))
+            .map_err(HarnessError::io("cannot remove the device key"))?;
         TestWallet::open(&dir, config).await
     }
 

@@ -20,7 +20,7 @@ use docket_core::hearings::staleness;
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
 use docket_core::sync::{HearingsRefresh, ItemOutcome, SyncConfig, SyncEvent, SyncOptions};
-use docket_core::wallet::Wallet;
+use docket_core::wallet::{DeviceKeyState, Wallet};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde_json::json;
 use std::sync::Arc;
@@ -41,9 +41,14 @@ async fn run(args: &WalletArgs) -> Result<Outcome> {
     if let WalletCommand::Enroll(enroll_args) = &args.command {
         return enroll(args, enroll_args).await;
     }
-    let wallet = Profile::existing(&args.profile)?
-        .wallet(SyncConfig::default())
-        .await?;
+    let profile = Profile::existing(&args.profile)?;
+    let wallet = profile.wallet(SyncConfig::default()).await?;
+    // Commands that sign say it in their error instead.
+    let signs = matches!(&args.command, WalletCommand::Sync(_) | WalletCommand::Qr(_))
+        || matches!(&args.command, WalletCommand::Hearings(h) if h.refresh);
+    if !signs {
+        warn_about_device_key(&profile, &wallet.last_device_key_state());
+    }
     match &args.command {
         WalletCommand::Enroll(_) => unreachable_enroll(),
         WalletCommand::Show => show(&wallet, args.json).await,
@@ -76,6 +81,22 @@ async fn run(args: &WalletArgs) -> Result<Outcome> {
             }
             Ok(Outcome::Success)
         }
+    }
+}
+
+/// Says, on every command, when nothing can be signed: the card and the
+/// queue are still shown and kept.
+fn warn_about_device_key(profile: &Profile, state: &DeviceKeyState) {
+    match state {
+        DeviceKeyState::Missing => eprintln!(
+            "warning: {} is gone, so this wallet cannot show a live code or send anything; get a new activation code and run `enroll` again with your card (what is waiting to be sent is kept and sent after)",
+            profile.device_key_file().display()
+        ),
+        DeviceKeyState::Mismatch => eprintln!(
+            "warning: {} is not the key this card is bound to, so nothing is signed with it; get a new activation code and run `enroll` again with your card (what is waiting to be sent is kept)",
+            profile.device_key_file().display()
+        ),
+        _ => {}
     }
 }
 
@@ -150,6 +171,7 @@ async fn show(wallet: &Wallet, as_json: bool) -> Result<Outcome> {
                 "enrolled_at": enrollment.as_ref().map(|e| e.enrolled_at.to_string()),
                 "last_synced_at": enrollment.as_ref().and_then(|e| e.last_synced_at).map(|t| t.to_string()),
                 "pending": pending.len(),
+                "device_key": wallet.last_device_key_state().code(),
             }))?
         );
         return Ok(Outcome::Success);

@@ -12,7 +12,7 @@
 //! ```
 
 use anyhow::{Context, Result, bail};
-use docket_core::device::SoftwareDeviceKey;
+use docket_core::device::{DeviceSigner, NoDeviceKey, SoftwareDeviceKey};
 use docket_core::files::{read_text_limited, write_atomic, write_new_private};
 use docket_core::store::FileSecretStore;
 use docket_core::sync::SyncConfig;
@@ -40,12 +40,18 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// An existing profile (one that has a device key).
+    /// An existing profile: one that has a device key, a database or a
+    /// secret store. A profile whose device key is gone still opens (the
+    /// card and the queue can be read, nothing can be signed): enrolling
+    /// again is the way out.
     pub fn existing(dir: &Path) -> Result<Self> {
         let profile = Profile {
             dir: dir.to_owned(),
         };
-        if !profile.file(DEVICE_KEY).exists() {
+        if ![DEVICE_KEY, DATABASE, SECRETS]
+            .iter()
+            .any(|name| profile.file(name).exists())
+        {
             bail!(
                 "{} holds no wallet; enroll first with `docket wallet --profile {} enroll ...`",
                 dir.display(),
@@ -55,7 +61,9 @@ impl Profile {
         Ok(profile)
     }
 
-    /// The profile at `dir`, created (with a new device key) if needed.
+    /// The profile at `dir`, created if needed, with a new device key if it
+    /// has none (a first enrollment, or a re-enrollment after the key was
+    /// lost: the card and the queue in `wallet.db` are kept).
     pub fn create_or_open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let profile = Profile {
@@ -77,11 +85,16 @@ impl Profile {
         )?)
     }
 
-    /// Opens the wallet.
+    /// Opens the wallet (with no key at all when `device.key` is gone).
     pub async fn wallet(&self, sync: SyncConfig) -> Result<Wallet> {
-        let pem = read_text_limited(&self.file(DEVICE_KEY), KEY_FILE_MAX, "device key")?;
-        let key = SoftwareDeviceKey::from_pkcs8_pem(&pem)
-            .with_context(|| format!("{} is not a device key", self.file(DEVICE_KEY).display()))?;
+        let key: Arc<dyn DeviceSigner + Send + Sync> = if self.file(DEVICE_KEY).exists() {
+            let pem = read_text_limited(&self.file(DEVICE_KEY), KEY_FILE_MAX, "device key")?;
+            Arc::new(SoftwareDeviceKey::from_pkcs8_pem(&pem).with_context(|| {
+                format!("{} is not a device key", self.file(DEVICE_KEY).display())
+            })?)
+        } else {
+            Arc::new(NoDeviceKey)
+        };
         let roots =
             if self.file(ROOT_PUB).exists() {
                 let hex = read_text_limited(&self.file(ROOT_PUB), 1024, "root key")?;
@@ -95,11 +108,16 @@ impl Profile {
         Ok(Wallet::open(WalletSetup {
             database: self.file(DATABASE),
             secrets: Box::new(secrets),
-            device_key: Arc::new(key),
+            device_key: key,
             roots,
             sync,
         })
         .await?)
+    }
+
+    /// The device key file, for messages.
+    pub fn device_key_file(&self) -> PathBuf {
+        self.file(DEVICE_KEY)
     }
 
     fn file(&self, name: &str) -> PathBuf {

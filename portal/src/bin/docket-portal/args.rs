@@ -56,8 +56,28 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: HearingCommand,
     },
+    /// The holder's phone was lost or stolen: it stops being accepted (by
+    /// the portal now, by officers after their next list update); the
+    /// printed card stays valid. Give a new code for the new phone.
+    PhoneLost(PhoneLostArgs),
     /// List the check-ins and address changes received.
     Received(ReceivedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PhoneLostArgs {
+    /// The portal database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// The issuer directory (`docket issuer init`).
+    #[arg(long, value_name = "DIR")]
+    pub issuer: PathBuf,
+    /// The card number, XXXX-XXXX.
+    #[arg(long, value_name = "S")]
+    pub serial: String,
+    /// Print {"card_serial","wallets_retired","bindings_ended"}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

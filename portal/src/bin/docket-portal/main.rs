@@ -179,6 +179,19 @@ fn admin_command(command: AdminCommand) -> Result<()> {
                 );
             }
         }
+        AdminCommand::PhoneLost(args) => {
+            let serial = parse_serial(&args.serial)?;
+            let lost = admin::phone_lost(&args.db, &args.issuer, serial, Timestamp::now())?;
+            if args.json {
+                println!("{}", serde_json::to_string(&lost)?);
+            } else {
+                println!(
+                    "Card {serial}: {} phone(s) no longer accepted; {} binding(s) marked revoked in the status list (officers refuse them after their next update). The printed card stays valid; give a new code with `admin new-code` for the new phone.",
+                    lost.wallets_retired,
+                    lost.bindings_ended.len()
+                );
+            }
+        }
         AdminCommand::Hearing { command } => hearing_command(command)?,
         AdminCommand::Received(args) => {
             let items = admin::received(&args.db)?;
