@@ -47,7 +47,7 @@ pub(crate) fn get(conn: &Connection, key_id: &str) -> Result<Option<WalletRow>, 
                     holder_id: row.get(0)?,
                     device_key: row.get(1)?,
                     bound_card: row.get(2)?,
-                    retired: retired.then(|| match reason.as_deref() {
+                    retired: retired.then_some(match reason.as_deref() {
                         Some("reported_lost") => RetiredReason::ReportedLost,
                         _ => RetiredReason::Replaced,
                     }),
