@@ -51,7 +51,8 @@ pub enum DocketError {
     /// restart (`key_store_locked`: unlock and retry), failed or key
     /// removed (`key_store_failed`), a signature that is not one
     /// (`key_store_bad_signature`), or a key that is not the card's
-    /// (`device_key_mismatch`: enroll again).
+    /// (`device_key_mismatch`) or none at all (`device_key_missing`):
+    /// enroll again with a new code; queued items are kept.
     #[error("{message}")]
     KeyStore {
         /// Stable code, one of the above.
@@ -104,6 +105,11 @@ impl From<SyncError> for DocketError {
     fn from(error: SyncError) -> Self {
         match error {
             SyncError::Store(store) => store.into(),
+            // The key is gone or not the card's: enroll again.
+            SyncError::DeviceKey(_) => DocketError::KeyStore {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
             other => DocketError::Sync {
                 code: other.code().to_owned(),
                 message: other.to_string(),
@@ -120,6 +126,10 @@ impl From<WalletError> for DocketError {
                 message: error.to_string(),
             },
             WalletError::Live(live) => live.into(),
+            WalletError::DeviceKey(_) => DocketError::KeyStore {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
         }
     }
 }
