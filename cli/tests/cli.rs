@@ -487,3 +487,60 @@ fn the_demo_runs_and_leaves_nothing_behind() {
     sandbox.ok(&["demo", "--keep", &kept.display().to_string()]);
     assert!(Path::new(&kept).join("live.png").exists());
 }
+
+/// A PNG whose header says `width`×`height` and that holds no pixels: the
+/// size a decoder would allocate for, in 65 bytes.
+fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit gray
+    chunk(&mut png, b"IHDR", &ihdr);
+    // A zlib stream of nothing: the header is all a decoder needs to size
+    // its buffers.
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// Issue 14: desktop image paths decoded a 16000×16000 PNG (a 51 KB file)
+/// using 1.3 GB and 3.8 s. Now its size is read from the header and
+/// refused before any pixel is decoded.
+#[test]
+fn a_huge_image_is_refused_before_decoding() {
+    let sandbox = Sandbox::new();
+    sandbox.issued(true);
+    std::fs::write(sandbox.path("huge.png"), png_header_only(16_000, 16_000)).unwrap();
+    for args in [
+        vec!["verify", "--trust", "issuer", "huge.png"],
+        vec!["scan", "huge.png"],
+    ] {
+        assert_one_line_error(&sandbox.run(&args), "16000×16000 pixels");
+    }
+}

@@ -479,3 +479,15 @@ fn a_lost_device_key_is_a_clear_path_to_re_enrollment() {
     assert_eq!(admin::received(&case.db()).unwrap().len(), 1);
     assert_eq!(case.ok_json(&["show", "--json"])["device_key"], "bound");
 }
+
+/// Issue 14: `sync --deadline N` with N near 2^63 panicked (exit 101).
+#[test]
+fn a_sync_deadline_near_the_end_of_time_does_not_panic() {
+    let case = Case::new();
+    case.enroll();
+    case.ok_json(&["check-in", "--json"]);
+    for deadline in ["9223372036854775807", "18446744073709551615"] {
+        let synced = case.ok_json(&["sync", "--deadline", deadline, "--json"]);
+        assert_eq!(synced["still_pending"], 0, "{synced}");
+    }
+}

@@ -40,9 +40,69 @@ pub(crate) fn is_default_ignorable(character: char) -> bool {
     )
 }
 
+/// Text that came from the network (a portal's explanation of a
+/// refusal), made safe to store and show: controls, bidi controls and
+/// invisible characters dropped, runs of whitespace (newlines included)
+/// made one space, and cut to `max_chars` characters with "…". Never
+/// trusted as anything but words for a person.
+pub(crate) fn display_safe(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_control() || is_default_ignorable(c) || is_bidi_control(c) {
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        let needed = usize::from(pending_space) + 1;
+        if count + needed > max_chars {
+            out.push('…');
+            return out;
+        }
+        if pending_space {
+            out.push(' ');
+            count += 1;
+            pending_space = false;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out
+}
+
+/// Whether `code` looks like one of the API's stable codes: 1 to 64
+/// lower-case ASCII letters, digits and underscores.
+pub(crate) fn is_stable_code(code: &str) -> bool {
+    (1..=64).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_text_is_made_safe_to_show() {
+        assert_eq!(
+            display_safe("line one\n\tline\u{202E} two\x1b[31m", 100),
+            "line one line two[31m"
+        );
+        assert_eq!(display_safe("  \u{200B}\r\n", 100), "");
+        assert_eq!(display_safe("abcdef", 3), "abc…");
+        assert_eq!(display_safe(&"é".repeat(10_000), 5).chars().count(), 6);
+        assert!(is_stable_code("binding_revoked"));
+        for bad in ["", "Binding", "a-b", "x\u{202E}", &"a".repeat(65)] {
+            assert!(!is_stable_code(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn every_bidi_control_is_also_ignorable_except_none() {

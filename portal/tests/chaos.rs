@@ -144,7 +144,7 @@ async fn each_fault_is_what_a_client_sees_and_lost_answers_were_processed() {
             method: "POST",
             path: paths::CHECK_INS,
             idempotency_key: Some(&key),
-            body: CHECK_IN.as_bytes(),
+            body: check_in().as_bytes(),
             created: jiff::Timestamp::now(),
         });
         let request = h
@@ -155,13 +155,13 @@ async fn each_fault_is_what_a_client_sees_and_lost_answers_were_processed() {
             .header("content-digest", &headers.content_digest)
             .header("signature-input", &headers.signature_input)
             .header("signature", &headers.signature)
-            .body(CHECK_IN);
+            .body(check_in());
         let (seen, _) = observe(request).await;
         assert_eq!(seen, expected(outcome).min_status_for_post(), "{outcome:?}");
         assert_eq!(h.portal.chaos_counts().get(outcome), 1, "{outcome:?}");
         h.portal.set_chaos(None);
         // The retry tells whether the first attempt was carried out.
-        let retry = wallet.submit(&h, paths::CHECK_INS, &key, CHECK_IN).await;
+        let retry = wallet.submit(&h, paths::CHECK_INS, &key, &check_in()).await;
         assert_eq!(retry.status, 201, "{outcome:?}");
         let processed = matches!(outcome, ChaosOutcome::Lost | ChaosOutcome::Truncated);
         assert_eq!(

@@ -386,11 +386,18 @@ async fn a_new_enrollment_retires_the_old_phone() {
         .enroll(&h, &holder.card_qr, &code.to_string())
         .await;
     assert_eq!(answer.status, 201);
-    old_phone
+    // Told why, once its own signature verified.
+    let refused = old_phone
+        .hearings(&h, &[])
+        .await
+        .assert_problem(403, "binding_revoked");
+    assert!(refused["detail"].as_str().unwrap().contains("another phone"));
+    assert_eq!(new_phone.hearings(&h, &[]).await.status, 200);
+    // A stranger's key is still just unknown.
+    Wallet::new()
         .hearings(&h, &[])
         .await
         .assert_problem(401, "unknown_wallet");
-    assert_eq!(new_phone.hearings(&h, &[]).await.status, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -168,7 +168,7 @@ async fn a_replayed_request_is_refused() {
         method: "POST",
         path: paths::CHECK_INS,
         idempotency_key: Some(&key),
-        body: CHECK_IN.as_bytes(),
+        body: check_in().as_bytes(),
         created: Timestamp::now(),
     });
     let json = [("content-type", "application/json")];
@@ -177,7 +177,7 @@ async fn a_replayed_request_is_refused() {
         "POST",
         paths::CHECK_INS,
         Some(&key),
-        CHECK_IN.as_bytes(),
+        check_in().as_bytes(),
         &headers,
         &json,
     )
@@ -188,7 +188,7 @@ async fn a_replayed_request_is_refused() {
         "POST",
         paths::CHECK_INS,
         Some(&key),
-        CHECK_IN.as_bytes(),
+        check_in().as_bytes(),
         &headers,
         &json,
     )
@@ -205,10 +205,10 @@ async fn the_body_must_match_its_digest() {
         method: "POST",
         path: paths::CHECK_INS,
         idempotency_key: Some(&key),
-        body: CHECK_IN.as_bytes(),
+        body: check_in().as_bytes(),
         created: Timestamp::now(),
     });
-    let other = CHECK_IN.replace("aquí", "aqui");
+    let other = &check_in().replace("aquí", "aqui");
     send_signed(
         &h,
         "POST",
@@ -226,7 +226,7 @@ async fn the_body_must_match_its_digest() {
         "POST",
         paths::CHECK_INS,
         Some(&new_key()),
-        CHECK_IN.as_bytes(),
+        check_in().as_bytes(),
         &headers,
         &[("content-type", "application/json")],
     )

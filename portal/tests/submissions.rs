@@ -12,7 +12,7 @@ async fn a_submission_is_received_once_however_often_it_is_sent() {
     let h = Harness::start().await;
     let (holder, wallet) = h.enrolled().await;
     let key = new_key();
-    let first = wallet.submit(&h, paths::CHECK_INS, &key, CHECK_IN).await;
+    let first = wallet.submit(&h, paths::CHECK_INS, &key, &check_in()).await;
     assert_eq!(
         first.status,
         201,
@@ -30,14 +30,14 @@ async fn a_submission_is_received_once_however_often_it_is_sent() {
     );
 
     for _ in 0..3 {
-        let again = wallet.submit(&h, paths::CHECK_INS, &key, CHECK_IN).await;
+        let again = wallet.submit(&h, paths::CHECK_INS, &key, &check_in()).await;
         assert_eq!(again.status, 201);
         assert_eq!(again.body, first.body);
         assert_eq!(again.header("idempotent-replayed"), Some("true"));
     }
     // The key in upper case is the same key.
     let again = wallet
-        .submit(&h, paths::CHECK_INS, &key.to_uppercase(), CHECK_IN)
+        .submit(&h, paths::CHECK_INS, &key.to_uppercase(), &check_in())
         .await;
     assert_eq!((again.status, again.body), (201, first.body.clone()));
 
@@ -67,12 +67,12 @@ async fn a_key_reused_for_something_else_is_refused() {
     let key = new_key();
     assert_eq!(
         wallet
-            .submit(&h, paths::CHECK_INS, &key, CHECK_IN)
+            .submit(&h, paths::CHECK_INS, &key, &check_in())
             .await
             .status,
         201
     );
-    let other_note = CHECK_IN.replace("Estoy aquí", "Here");
+    let other_note = check_in().replace("Estoy aquí", "Here");
     wallet
         .submit(&h, paths::CHECK_INS, &key, &other_note)
         .await
@@ -80,12 +80,12 @@ async fn a_key_reused_for_something_else_is_refused() {
     // Same bytes, other kind: refused too (the address route would refuse
     // the body anyway; the key is checked first).
     wallet
-        .submit(&h, paths::ADDRESS_CHANGES, &key, CHECK_IN)
+        .submit(&h, paths::ADDRESS_CHANGES, &key, &check_in())
         .await
         .assert_problem(422, "idempotency_key_reused");
     // Keys are per wallet: another holder's phone may use the same key.
     let (_, other) = h.enrolled().await;
-    let answer = other.submit(&h, paths::CHECK_INS, &key, CHECK_IN).await;
+    let answer = other.submit(&h, paths::CHECK_INS, &key, &check_in()).await;
     assert_eq!(answer.status, 201);
     assert_eq!(answer.header("idempotent-replayed"), None);
     assert_eq!(admin::received(&h.db).unwrap().len(), 2);
@@ -123,7 +123,8 @@ async fn an_invalid_submission_is_refused_and_the_refusal_remembered() {
             .assert_problem(422, "submission_invalid");
     }
     let note = format!(
-        r#"{{"checked_in_at":"2026-11-22T10:00:00Z","note":"a{}b"}}"#,
+        r#"{{"checked_in_at":"{}","note":"a{}b"}}"#,
+        an_hour_ago(),
         "\\u202e"
     );
     wallet
@@ -175,7 +176,7 @@ async fn the_idempotency_key_must_be_a_uuid() {
             "POST",
             paths::CHECK_INS,
             None,
-            CHECK_IN.as_bytes(),
+            check_in().as_bytes(),
             &json,
         )
         .await;
@@ -183,7 +184,7 @@ async fn the_idempotency_key_must_be_a_uuid() {
     let simple = uuid::Uuid::now_v7().simple().to_string();
     for key in ["", "12345", "not-a-uuid", simple.as_str()] {
         wallet
-            .submit(&h, paths::CHECK_INS, key, CHECK_IN)
+            .submit(&h, paths::CHECK_INS, key, &check_in())
             .await
             .assert_problem(400, "idempotency_key_missing");
     }
@@ -200,7 +201,7 @@ async fn media_type_and_size_are_checked() {
             "POST",
             paths::CHECK_INS,
             Some(&key),
-            CHECK_IN.as_bytes(),
+            check_in().as_bytes(),
             &[("content-type", "text/plain")],
         )
         .await
@@ -211,13 +212,14 @@ async fn media_type_and_size_are_checked() {
             "POST",
             paths::CHECK_INS,
             Some(&key),
-            CHECK_IN.as_bytes(),
+            check_in().as_bytes(),
             &[],
         )
         .await
         .assert_problem(415, "unsupported_media_type");
     let big = format!(
-        r#"{{"checked_in_at":"2026-11-22T10:00:00Z","note":"{}"}}"#,
+        r#"{{"checked_in_at":"{}","note":"{}"}}"#,
+        an_hour_ago(),
         "a".repeat(17 * 1024)
     );
     wallet
@@ -230,9 +232,54 @@ async fn media_type_and_size_are_checked() {
             "POST",
             paths::CHECK_INS,
             Some(&key),
-            CHECK_IN.as_bytes(),
+            check_in().as_bytes(),
             &[("content-type", "application/json; charset=utf-8")],
         )
         .await;
     assert_eq!(answer.status, 201);
+}
+
+/// Issue 14: the portal stored check-ins dated year 0000, 1970, 2100 or a
+/// month ahead. A check-in may be dated at most a year before it arrives
+/// (a phone offline for months) and a day after (a wrong clock); anything
+/// else is refused with the rule, and nothing is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_refuses_implausible_check_in_times() {
+    let h = Harness::start().await;
+    let (_, wallet) = h.enrolled().await;
+    let now = jiff::Timestamp::now();
+    let days = |n: i64| jiff::SignedDuration::from_hours(24 * n);
+    let body = |at: String| format!(r#"{{"checked_in_at":"{at}"}}"#);
+    for (at, words) in [
+        ("0000-01-01T00:00:00Z".to_owned(), "more than a year before"),
+        ("1970-01-01T00:00:00Z".to_owned(), "more than a year before"),
+        ("2100-01-01T00:00:00Z".to_owned(), "after it arrived"),
+        ((now + days(30)).to_string(), "after it arrived"),
+        ((now - days(367)).to_string(), "more than a year before"),
+    ] {
+        let answer = wallet
+            .submit(&h, paths::CHECK_INS, &new_key(), &body(at.clone()))
+            .await;
+        let problem = answer.assert_problem(422, "submission_invalid");
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{at}: {problem}"
+        );
+    }
+    assert!(admin::received(&h.db).unwrap().is_empty());
+    for at in [
+        now - days(300),
+        now,
+        now + jiff::SignedDuration::from_hours(20),
+    ] {
+        let answer = wallet
+            .submit(&h, paths::CHECK_INS, &new_key(), &body(at.to_string()))
+            .await;
+        assert_eq!(
+            answer.status,
+            201,
+            "{at}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+    }
 }

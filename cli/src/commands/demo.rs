@@ -369,7 +369,7 @@ fn sync_options(deadline: Duration) -> SyncOptions {
         }
     });
     SyncOptions {
-        deadline: Some(Instant::now() + deadline),
+        deadline: Instant::now().checked_add(deadline),
         wait_for_retries: true,
         expedite: true,
         outbox_only: false,

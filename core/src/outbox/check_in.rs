@@ -201,3 +201,71 @@ mod tests {
         );
     }
 }
+
+/// How long before it reaches the portal a check-in may have been made:
+/// a phone offline for months still delivers its check-ins; one dated more
+/// than a year before it arrives (1970, year 0) comes from a broken clock.
+pub const CHECK_IN_MAX_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(366 * 24);
+/// How far ahead of the portal's clock a check-in may be dated: a phone
+/// clock set wrong by up to a day (a wrong time zone is at most 14 hours).
+/// A check-in dated a month ahead, or in 2100, is refused.
+pub const CHECK_IN_MAX_AHEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// A check-in time the portal will not record.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CheckInTimeError {
+    /// Dated more than [`CHECK_IN_MAX_AGE`] before it arrived.
+    #[error(
+        "the check-in is dated {checked_in_at}, more than a year before it arrived ({received_at}); the phone's clock was wrong, check in again"
+    )]
+    TooOld {
+        /// The check-in's time.
+        checked_in_at: jiff::Timestamp,
+        /// When the portal received it.
+        received_at: jiff::Timestamp,
+    },
+    /// Dated more than [`CHECK_IN_MAX_AHEAD`] after it arrived.
+    #[error(
+        "the check-in is dated {checked_in_at}, after it arrived ({received_at}); the phone's clock is ahead, set it and check in again"
+    )]
+    InTheFuture {
+        /// The check-in's time.
+        checked_in_at: jiff::Timestamp,
+        /// When the portal received it.
+        received_at: jiff::Timestamp,
+    },
+}
+
+/// Whether a check-in made at `checked_in_at` (by the phone's clock) is a
+/// plausible record when the portal receives it at `received_at`.
+pub fn check_in_time(
+    checked_in_at: jiff::Timestamp,
+    received_at: jiff::Timestamp,
+) -> Result<(), CheckInTimeError> {
+    let error = |too_old: bool| {
+        if too_old {
+            CheckInTimeError::TooOld {
+                checked_in_at,
+                received_at,
+            }
+        } else {
+            CheckInTimeError::InTheFuture {
+                checked_in_at,
+                received_at,
+            }
+        }
+    };
+    let earliest = received_at
+        .checked_sub(CHECK_IN_MAX_AGE)
+        .unwrap_or(jiff::Timestamp::MIN);
+    let latest = received_at
+        .checked_add(CHECK_IN_MAX_AHEAD)
+        .unwrap_or(jiff::Timestamp::MAX);
+    if checked_in_at < earliest {
+        Err(error(true))
+    } else if checked_in_at > latest {
+        Err(error(false))
+    } else {
+        Ok(())
+    }
+}

@@ -95,6 +95,19 @@ pub enum ParkReason {
         /// The portal's problem code.
         code: String,
     },
+    /// The portal answered with an HTTP status the API does not give for
+    /// this request (a 204, a redirect, a 418, a 4xx that is not a problem
+    /// document). It may have recorded the item, so it can only be sent
+    /// again under the same key.
+    UnexpectedAnswer {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The portal answered that it recorded the item, but its receipt
+    /// breaks the API (no `CI-`/`AC-XXXX-XXXX` reference of the item's
+    /// kind): the item does not count as sent, and can only be sent again
+    /// under the same key.
+    InvalidReceipt,
 }
 
 impl ParkReason {
@@ -103,6 +116,8 @@ impl ParkReason {
         match self {
             ParkReason::Refused { code, .. } | ParkReason::NotAuthorized { code } => code,
             ParkReason::KeyConflict => "idempotency_key_conflict",
+            ParkReason::UnexpectedAnswer { .. } => "unexpected_answer",
+            ParkReason::InvalidReceipt => "invalid_receipt",
         }
     }
 
@@ -114,6 +129,10 @@ impl ParkReason {
             ),
             ParkReason::KeyConflict => "The court's system already has a different version of this. Discard it and submit it again.".to_owned(),
             ParkReason::NotAuthorized { .. } => "The court's system no longer accepts this phone. Contact your case officer; this item is kept until then.".to_owned(),
+            ParkReason::UnexpectedAnswer { status } => format!(
+                "The court's system gave an answer this app does not expect (HTTP {status}); it may have received this. Send it again later; it will not be counted twice."
+            ),
+            ParkReason::InvalidReceipt => "The court's system answered without a valid receipt; it may have received this. Send it again later; it will not be counted twice.".to_owned(),
         }
     }
 }

@@ -23,18 +23,31 @@ pub fn decode_body(kind: ItemKind, body: &[u8]) -> Result<Submission, BodyError>
     body::decode(kind, BODY_FORMAT_VERSION, body)
 }
 
-/// How the portal checks what a wallet sent: every field, as
-/// [`decode_body`], plus the rules that depend on the day it arrives (a
-/// move date at most 30 days ahead and at most a year back). Every error
-/// is [`BodyError::Refused`] with the rule's message.
-pub fn accept_body(kind: ItemKind, body: &[u8], today: Date) -> Result<Submission, BodyError> {
+/// How the portal checks what a wallet sent, arriving at `received_at`:
+/// every field, as [`decode_body`], plus the rules that depend on when it
+/// arrives (a move date at most 30 days ahead and at most a year back, in
+/// the portal's UTC day; a check-in time at most a year back and a day
+/// ahead, [`check_in_time`]). Every error is [`BodyError::Refused`] with
+/// the rule's message.
+pub fn accept_body(
+    kind: ItemKind,
+    body: &[u8],
+    received_at: jiff::Timestamp,
+) -> Result<Submission, BodyError> {
+    let today: Date = received_at.to_zoned(jiff::tz::TimeZone::UTC).date();
     let submission = decode_body(kind, body).map_err(|error| match error {
         BodyError::Invalid(message) | BodyError::Refused(message) => BodyError::Refused(message),
         other => BodyError::Refused(other.to_string()),
     })?;
-    if let Submission::AddressChange(change) = &submission {
-        AddressChange::new(change.address().clone(), change.moved_on(), today)
-            .map_err(|error| BodyError::Refused(error.to_string()))?;
+    match &submission {
+        Submission::AddressChange(change) => {
+            AddressChange::new(change.address().clone(), change.moved_on(), today)
+                .map_err(|error| BodyError::Refused(error.to_string()))?;
+        }
+        Submission::CheckIn { checked_in_at, .. } => {
+            check_in_time(*checked_in_at, received_at)
+                .map_err(|error| BodyError::Refused(error.to_string()))?;
+        }
     }
     Ok(submission)
 }

@@ -2,6 +2,8 @@
 //! (unknown fields refused); responses are read leniently so that a portal
 //! may add fields without breaking installed wallets.
 
+use crate::encoding::crockford;
+use crate::outbox::ItemKind;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -44,4 +46,71 @@ pub struct SubmissionReceipt {
     pub reference: String,
     /// When the portal recorded it.
     pub received_at: Timestamp,
+}
+
+impl SubmissionReceipt {
+    /// The reference's prefix for an item of `kind`: `CI` for a
+    /// check-in, `AC` for an address change.
+    pub fn prefix(kind: ItemKind) -> &'static str {
+        match kind {
+            ItemKind::CheckIn => "CI",
+            ItemKind::AddressChange => "AC",
+        }
+    }
+
+    /// The reference for an item of `kind` with the 40-bit `value`:
+    /// `CI-XXXX-XXXX` or `AC-XXXX-XXXX` (Crockford Base32).
+    pub fn reference_for(kind: ItemKind, value: u64) -> String {
+        format!("{}-{}", Self::prefix(kind), crockford::format40(value))
+    }
+
+    /// Whether `reference` is exactly what the API promises for an item
+    /// of `kind` (the canonical form [`Self::reference_for`] writes). A
+    /// wallet counts an item as sent only with such a receipt: the
+    /// reference is what the holder reads out to a clerk as proof.
+    pub fn is_valid_reference(kind: ItemKind, reference: &str) -> bool {
+        let Some(rest) = reference
+            .strip_prefix(Self::prefix(kind))
+            .and_then(|r| r.strip_prefix('-'))
+        else {
+            return false;
+        };
+        rest.len() == 9
+            && crockford::parse40(rest).is_ok_and(|value| crockford::format40(value) == rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_checked_against_the_api() {
+        let good = SubmissionReceipt::reference_for(ItemKind::CheckIn, 0x12_3456_789A);
+        assert_eq!(good, "CI-28T5-CY4T");
+        assert!(SubmissionReceipt::is_valid_reference(
+            ItemKind::CheckIn,
+            &good
+        ));
+        assert!(!SubmissionReceipt::is_valid_reference(
+            ItemKind::AddressChange,
+            &good
+        ));
+        for bad in [
+            "",
+            "CI-28T5-CY4",
+            "CI-28T5-CY4TX",
+            "ci-28t5-cy4t",
+            "CI-28T5CY4T",
+            "CI-28T5-CY4U",
+            "CI-28T5-CY4T\n",
+            "CI-28T5-CY4T\u{202E}",
+            "\x1b[2JCI-28T5-CY4T",
+        ] {
+            assert!(
+                !SubmissionReceipt::is_valid_reference(ItemKind::CheckIn, bad),
+                "{bad:?}"
+            );
+        }
+    }
 }

@@ -66,9 +66,16 @@ const IN_DOUBT: &str =
 /// (`Refused`) or of its key (`KeyConflict`) is the portal's definite
 /// answer about this key. `NotAuthorized` only says the portal did not
 /// take *this* request: an earlier attempt whose answer was lost may
-/// have reached it.
+/// have reached it. An answer outside the API (`UnexpectedAnswer`,
+/// `InvalidReceipt`) says nothing definite at all.
 fn may_be_held(reason: &ParkReason, attempts: u32) -> bool {
-    matches!(reason, ParkReason::NotAuthorized { .. }) && attempts > 1
+    match reason {
+        ParkReason::NotAuthorized { .. } => attempts > 1,
+        // The portal answered this very request, but not as the API
+        // says: it may hold the item.
+        ParkReason::UnexpectedAnswer { .. } | ParkReason::InvalidReceipt => true,
+        ParkReason::Refused { .. } | ParkReason::KeyConflict => false,
+    }
 }
 
 /// A stored row before its sealed columns are opened.

@@ -14,6 +14,14 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use thiserror::Error;
 
+/// The code of an answer outside the API (a status it does not give, a
+/// body that is not a problem document), made by the wallet, never sent
+/// by a portal.
+pub const UNEXPECTED_ANSWER: &str = "unexpected_answer";
+
+/// Longest title or detail kept from a portal's problem, in characters.
+const MAX_PROBLEM_TEXT: usize = 300;
+
 /// Longest `Retry-After` honoured; a longer one is capped (the outbox's
 /// own backoff cap applies after it).
 const MAX_RETRY_AFTER_SECONDS: i64 = 6 * 3600;
@@ -190,9 +198,21 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    /// The problem in an error answer, if it is one.
+    /// The problem in an error answer, if it is one. Its code must look
+    /// like a stable code (else it is not a problem of this API), and its
+    /// words are made safe to store and show: nothing from the network is
+    /// kept raw.
     pub fn problem(&self) -> Option<Problem> {
-        serde_json::from_slice(&self.body).ok()
+        let mut problem: Problem = serde_json::from_slice(&self.body).ok()?;
+        if !crate::text::is_stable_code(&problem.code) {
+            return None;
+        }
+        problem.title = crate::text::display_safe(&problem.title, MAX_PROBLEM_TEXT);
+        problem.detail = problem
+            .detail
+            .map(|detail| crate::text::display_safe(&detail, MAX_PROBLEM_TEXT));
+        problem.problem_type = crate::text::display_safe(&problem.problem_type, MAX_PROBLEM_TEXT);
+        Some(problem)
     }
 
     /// The problem, or one made from the status when the body is not one
@@ -203,7 +223,19 @@ impl Answer {
                 429 => ProblemCode::RateLimited,
                 503 => ProblemCode::Unavailable,
                 500..=599 => ProblemCode::InternalError,
-                _ => ProblemCode::InvalidRequest,
+                // Never a code the portal did not send: a status outside
+                // the API is named as such.
+                status => {
+                    let mut problem = Problem::new(
+                        ProblemCode::InvalidRequest,
+                        Some(format!("the portal answered HTTP {status}")),
+                    );
+                    problem.code = UNEXPECTED_ANSWER.to_owned();
+                    problem.problem_type = format!("urn:docket:problem:{UNEXPECTED_ANSWER}");
+                    problem.title = "Unexpected answer".to_owned();
+                    problem.status = status;
+                    return problem;
+                }
             };
             let mut problem = Problem::new(code, None);
             problem.status = self.status;

@@ -53,7 +53,7 @@ pub(crate) async fn send_item(
     };
     let mut call = Call::post_json(path, item.body.clone(), MAX_SMALL_ANSWER, timeout);
     call.idempotency_key = Some(item.idempotency_key.clone());
-    let verdict = judge(client.send(&call).await);
+    let verdict = judge(client.send(&call).await, item.kind());
     let id = item.id;
     let now = Timestamp::now();
     Ok(match verdict {
@@ -97,7 +97,7 @@ pub(crate) async fn send_item(
     })
 }
 
-fn judge(result: Result<super::client::Answer, CallError>) -> Verdict {
+fn judge(result: Result<super::client::Answer, CallError>, kind: ItemKind) -> Verdict {
     let answer = match result {
         Ok(answer) => answer,
         Err(error) => {
@@ -116,19 +116,38 @@ fn judge(result: Result<super::client::Answer, CallError>) -> Verdict {
             };
         }
     };
-    if answer.status == 200 || answer.status == 201 {
-        return match serde_json::from_slice::<SubmissionReceipt>(&answer.body) {
-            Ok(receipt) => Verdict::Sent(Receipt {
+    match answer.status {
+        200 | 201 => judge_receipt(&answer.body, kind),
+        400..=599 => match answer.problem() {
+            Some(problem) => judge_problem(&problem, answer.status, answer.retry_after),
+            // A proxy's error page in front of the portal: transient.
+            None if answer.status >= 500 || answer.status == 429 || answer.status == 408 => {
+                retry(&format!("http_{}", answer.status), answer.retry_after)
+            }
+            None => Verdict::Park(ParkReason::UnexpectedAnswer {
+                status: answer.status,
+            }),
+        },
+        // 1xx, 204 and other 2xx, redirects (never followed): not what
+        // the API answers to a submission.
+        status => Verdict::Park(ParkReason::UnexpectedAnswer { status }),
+    }
+}
+
+/// A `200`/`201`: sent only with a receipt the API allows for this kind.
+fn judge_receipt(body: &[u8], kind: ItemKind) -> Verdict {
+    match serde_json::from_slice::<SubmissionReceipt>(body) {
+        Ok(receipt) if SubmissionReceipt::is_valid_reference(kind, &receipt.reference) => {
+            Verdict::Sent(Receipt {
                 received_at: receipt.received_at,
                 reference: Some(receipt.reference),
-            }),
-            // The portal has it but the receipt is unreadable: asking again
-            // under the same key gets the receipt again.
-            Err(_) => retry("unreadable_receipt", None),
-        };
+            })
+        }
+        Ok(_) => Verdict::Park(ParkReason::InvalidReceipt),
+        // The portal has it but the receipt is unreadable (cut short, say):
+        // asking again under the same key gets the receipt again.
+        Err(_) => retry("unreadable_receipt", None),
     }
-    let problem = answer.problem_or_status();
-    judge_problem(&problem, answer.status, answer.retry_after)
 }
 
 fn judge_problem(problem: &Problem, status: u16, retry_after: Option<SignedDuration>) -> Verdict {
@@ -184,6 +203,10 @@ fn retry(failure: &str, retry_after: Option<SignedDuration>) -> Verdict {
 mod tests {
     use super::*;
 
+    fn judge_any(result: Result<super::super::client::Answer, CallError>) -> Verdict {
+        judge(result, ItemKind::CheckIn)
+    }
+
     fn problem(code: ProblemCode) -> Problem {
         Problem::new(code, Some("because".to_owned()))
     }
@@ -237,7 +260,7 @@ mod tests {
     #[test]
     fn transport_failures_retry_and_only_no_connection_is_offline() {
         assert!(matches!(
-            judge(Err(Transport::Offline.into())),
+            judge_any(Err(Transport::Offline.into())),
             Verdict::Retry { offline: true, .. }
         ));
         for failure in [
@@ -246,7 +269,7 @@ mod tests {
             Transport::TooLarge,
         ] {
             assert!(matches!(
-                judge(Err(failure.into())),
+                judge_any(Err(failure.into())),
                 Verdict::Retry {
                     offline: false,
                     unsent: false,
@@ -260,12 +283,96 @@ mod tests {
     fn a_request_the_key_store_could_not_sign_was_never_sent() {
         let error = CallError::Signer(crate::device::SignerError::Locked);
         assert!(matches!(
-            judge(Err(error)),
+            judge_any(Err(error)),
             Verdict::Retry {
                 offline: false,
                 unsent: true,
                 ..
             }
         ));
+    }
+
+    fn answer(status: u16, body: &str) -> super::super::client::Answer {
+        super::super::client::Answer {
+            status,
+            etag: None,
+            retry_after: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// Issue 14: answers 204, 302 and 418 parked items as
+    /// `invalid_request`, a code the portal never sent.
+    #[test]
+    fn unexpected_statuses_park_with_a_reason_that_names_them() {
+        for status in [204, 302, 418, 100, 202] {
+            assert!(
+                matches!(
+                    judge_any(Ok(answer(status, "<html>teapot</html>"))),
+                    Verdict::Park(ParkReason::UnexpectedAnswer { status: s }) if s == status
+                ),
+                "{status}"
+            );
+        }
+        // A proxy's page on a 502 is transient, named by its status.
+        assert!(matches!(
+            judge_any(Ok(answer(502, "<html>bad gateway</html>"))),
+            Verdict::Retry { ref failure, .. } if failure == "http_502"
+        ));
+        // A "problem" whose code is not a stable code is not one.
+        let hostile = r#"{"type":"x","title":"t","status":422,"code":"\u001b[2J\u202e"}"#;
+        assert!(matches!(
+            judge_any(Ok(answer(422, hostile))),
+            Verdict::Park(ParkReason::UnexpectedAnswer { status: 422 })
+        ));
+    }
+
+    /// Issue 14: a receipt whose reference broke the documented pattern
+    /// still marked the item sent, and `history` printed it raw.
+    #[test]
+    fn a_receipt_that_breaks_the_spec_does_not_count_as_sent() {
+        let receipt = |reference: &str| {
+            serde_json::json!({"reference": reference, "received_at": "2026-12-01T10:00:00Z"})
+                .to_string()
+        };
+        let good = judge(Ok(answer(201, &receipt("CI-28T5-CY4T"))), ItemKind::CheckIn);
+        assert!(
+            matches!(good, Verdict::Sent(ref r) if r.reference.as_deref() == Some("CI-28T5-CY4T"))
+        );
+        for bad in [
+            "AC-28T5-CY4T",
+            "CI-28T5-CY4T\u{1b}[2J",
+            "CI-28T5-CY4T\n\u{202E}evil",
+            &"X".repeat(10_000),
+        ] {
+            assert!(
+                matches!(
+                    judge(Ok(answer(201, &receipt(bad))), ItemKind::CheckIn),
+                    Verdict::Park(ParkReason::InvalidReceipt)
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_portals_words_are_kept_only_once_made_safe() {
+        let problem = serde_json::json!({
+            "type": "urn:docket:problem:submission_invalid",
+            "title": "no",
+            "status": 422,
+            "code": "submission_invalid",
+            "detail": format!("bad\n\u{1b}[31maddress\u{202E}{}", "x".repeat(5_000)),
+        })
+        .to_string();
+        let Verdict::Park(ParkReason::Refused { code, detail }) =
+            judge_any(Ok(answer(422, &problem)))
+        else {
+            panic!("a content refusal parks");
+        };
+        assert_eq!(code, "submission_invalid");
+        assert!(detail.starts_with("bad [31maddress"), "{detail}");
+        assert!(detail.chars().count() <= 301);
+        assert!(!detail.chars().any(|c| c.is_control() || c == '\u{202E}'));
     }
 }

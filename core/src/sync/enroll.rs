@@ -75,7 +75,7 @@ pub(crate) async fn enroll(
         activation_code: code.to_string(),
         device_public_key: hex::encode(device_key.to_compressed()),
     };
-    let body = serde_json::to_vec(&request).map_err(|e| EnrollError::BadAnswer(e.to_string()))?;
+    let body = serde_json::to_vec(&request).map_err(|e| bad_answer(e.to_string()))?;
     let answer = client
         .send(&Call::post_json(
             paths::ENROLLMENTS,
@@ -88,14 +88,12 @@ pub(crate) async fn enroll(
         return Err(refusal(&answer.problem_or_status()));
     }
     let response: EnrollmentResponse = serde_json::from_slice(&answer.body)
-        .map_err(|e| EnrollError::BadAnswer(format!("not an enrollment answer: {e}")))?;
+        .map_err(|e| bad_answer(format!("not an enrollment answer: {e}")))?;
 
     let bound = SignedCard::from_text(&response.card)
-        .map_err(|e| EnrollError::BadAnswer(format!("the card sent is not valid: {e}")))?;
+        .map_err(|e| bad_answer(format!("the card sent is not valid: {e}")))?;
     if bound.card().device_key.as_ref() != Some(&device_key) {
-        return Err(EnrollError::BadAnswer(
-            "the card sent is not bound to this phone".to_owned(),
-        ));
+        return Err(bad_answer("the card sent is not bound to this phone"));
     }
     // The same card in every field but two: this phone's key, and the
     // binding's own status index (so this phone can be cut off alone).
@@ -103,24 +101,20 @@ pub(crate) async fn enroll(
     unbound.device_key = None;
     unbound.status_index = printed.card().status_index;
     if &unbound != printed.card() {
-        return Err(EnrollError::BadAnswer(
-            "the card sent is not the printed card".to_owned(),
-        ));
+        return Err(bad_answer("the card sent is not the printed card"));
     }
     let photo = STANDARD
         .decode(response.photo.as_bytes())
-        .map_err(|_| EnrollError::BadAnswer("the photo is not Base64".to_owned()))?;
+        .map_err(|_| bad_answer("the photo is not Base64"))?;
     if !bound.card().photo_digest.matches(&photo) {
-        return Err(EnrollError::BadAnswer(
-            "the photo is not the one the card names".to_owned(),
-        ));
+        return Err(bad_answer("the photo is not the one the card names"));
     }
     let hearings = parse_hearings_json(response.hearings.get().as_bytes())
-        .map_err(|e| EnrollError::BadAnswer(format!("the hearing list is not valid: {e}")))?;
+        .map_err(|e| bad_answer(format!("the hearing list is not valid: {e}")))?;
 
     let (roots, pinned_root) = if built_in_roots.is_empty() {
         let root = Ed25519PublicKey::from_hex(&response.trust_root)
-            .map_err(|e| EnrollError::BadAnswer(format!("the trust root is not valid: {e}")))?;
+            .map_err(|e| bad_answer(format!("the trust root is not valid: {e}")))?;
         (vec![root], Some(root))
     } else {
         (built_in_roots.to_vec(), None)
@@ -141,10 +135,10 @@ pub(crate) async fn enroll(
     for refresh in [&trust_refresh, &status_refresh] {
         match refresh {
             ListRefresh::Refused(error) => {
-                return Err(EnrollError::BadAnswer(format!("{error}")));
+                return Err(bad_answer(format!("{error}")));
             }
             ListRefresh::Failed(error) => {
-                return Err(EnrollError::BadAnswer(format!(
+                return Err(bad_answer(format!(
                     "the trust lists could not be fetched: {error}"
                 )));
             }
@@ -153,7 +147,7 @@ pub(crate) async fn enroll(
     }
     let verdict = Verifier::new(trust, VerifierPolicy::default()).check_card(&bound, now);
     if !verdict.is_valid() {
-        return Err(EnrollError::BadAnswer(format!(
+        return Err(bad_answer(format!(
             "the card does not verify: {}",
             verdict.reason_codes().join(", ")
         )));
@@ -178,6 +172,12 @@ pub(crate) async fn enroll(
         hearings: count,
         pinned_root,
     })
+}
+
+/// An answer that breaks the contract. Its explanation may quote what the
+/// portal sent (a parser's message does), so it is made safe to show.
+fn bad_answer(explanation: impl AsRef<str>) -> EnrollError {
+    EnrollError::BadAnswer(crate::text::display_safe(explanation.as_ref(), 300))
 }
 
 fn refusal(problem: &crate::portal_api::Problem) -> EnrollError {

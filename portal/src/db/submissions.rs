@@ -6,7 +6,6 @@
 //! the old phone delivered is answered as it was then.
 
 use super::{DbError, nonces};
-use docket_core::encoding::crockford;
 use docket_core::outbox::ItemKind;
 use docket_core::portal_api::SubmissionReceipt;
 use jiff::Timestamp;
@@ -104,17 +103,13 @@ pub(crate) fn submit(conn: &mut Connection, input: SubmitInput) -> Result<Submit
 /// A fresh reference, `CI-XXXX-XXXX` or `AC-XXXX-XXXX`: 40 random bits in
 /// Crockford Base32, easy to read out on the phone to a court clerk.
 fn new_reference(conn: &Connection, kind: ItemKind) -> Result<String, DbError> {
-    let prefix = match kind {
-        ItemKind::CheckIn => "CI",
-        ItemKind::AddressChange => "AC",
-    };
     // Collisions are about one in a million after a million items; a few
     // draws make one practically impossible.
     for _ in 0..16 {
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes).map_err(|e| DbError::Damaged(e.to_string()))?;
         let value = u64::from_le_bytes(bytes) >> 24;
-        let reference = format!("{prefix}-{}", crockford::format40(value));
+        let reference = SubmissionReceipt::reference_for(kind, value);
         let taken: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM submissions WHERE reference = ?1)",
             params![reference],

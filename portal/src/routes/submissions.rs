@@ -54,8 +54,7 @@ async fn submit(
         })?
         .hyphenated()
         .to_string();
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let refusal = accept_body(kind, &body, today)
+    let refusal = accept_body(kind, &body, now)
         .err()
         .map(|error| ApiError::detail(ProblemCode::SubmissionInvalid, error.to_string()).to_json());
     let input = SubmitInput {

@@ -22,7 +22,22 @@ pub const HEARINGS_JSON: &str = r#"[{"id":"H-2027-0042","starts":{"local":"2027-
 
 pub const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 a photo, as far as the portal cares";
 
-pub const CHECK_IN: &str = r#"{"checked_in_at":"2026-11-22T10:00:00Z","note":"Estoy aquí"}"#;
+/// A valid check-in made an hour ago (the portal accepts check-ins dated
+/// within a year before and a day after its own clock).
+pub fn check_in() -> String {
+    format!(
+        r#"{{"checked_in_at":"{}","note":"Estoy aquí"}}"#,
+        an_hour_ago()
+    )
+}
+
+/// An hour ago, whole seconds, as RFC 3339.
+pub fn an_hour_ago() -> String {
+    let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    jiff::Timestamp::from_second(at.as_second())
+        .unwrap_or(at)
+        .to_string()
+}
 /// A valid address change, moved two days ago (the portal checks the move
 /// date against its own today).
 pub fn address_change() -> String {

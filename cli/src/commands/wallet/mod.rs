@@ -375,7 +375,9 @@ pub async fn run_sync(
     });
     Ok(wallet
         .sync(SyncOptions {
-            deadline: Some(Instant::now() + deadline),
+            // A deadline past what the clock can hold is no deadline (it
+            // used to overflow and panic).
+            deadline: Instant::now().checked_add(deadline),
             wait_for_retries: true,
             expedite: true,
             outbox_only: false,

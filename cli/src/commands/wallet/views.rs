@@ -3,6 +3,7 @@
 
 use docket_core::hearings::{Hearing, HearingChanges, Staleness, upcoming};
 use docket_core::outbox::{ItemState, OutboxItem, Submission};
+use docket_core::portal_api::SubmissionReceipt;
 use docket_core::sync::{HearingsRefresh, ItemOutcome, ListRefresh, SyncReport, SyncStop};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -62,7 +63,13 @@ impl ItemJson {
             last_failure: item.last_failure.clone(),
             blocked_by: item.blocked_by.map(|id| id.0),
             sent_at: item.sent_at.map(|t| t.to_string()),
-            reference: item.receipt.as_ref().and_then(|r| r.reference.clone()),
+            // Checked again here: a receipt stored by an older version
+            // was not, and nothing from the network is printed raw.
+            reference: item
+                .receipt
+                .as_ref()
+                .and_then(|r| r.reference.clone())
+                .filter(|r| SubmissionReceipt::is_valid_reference(item.kind(), r)),
             received_at: item.receipt.as_ref().map(|r| r.received_at.to_string()),
         }
     }
