@@ -391,7 +391,12 @@ async fn a_new_enrollment_retires_the_old_phone() {
         .hearings(&h, &[])
         .await
         .assert_problem(403, "binding_revoked");
-    assert!(refused["detail"].as_str().unwrap().contains("another phone"));
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("another phone")
+    );
     assert_eq!(new_phone.hearings(&h, &[]).await.status, 200);
     // A stranger's key is still just unknown.
     Wallet::new()

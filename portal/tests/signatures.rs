@@ -234,3 +234,53 @@ async fn the_body_must_match_its_digest() {
     .assert_problem(401, "signature_invalid");
     assert!(docket_portal::admin::received(&h.db).unwrap().is_empty());
 }
+
+/// `n − s` for a big-endian 32-byte `s`, `n` the order of P-256.
+fn negate_s(s: &[u8]) -> Vec<u8> {
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    let mut out = vec![0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let mut digit = i16::from(N[i]) - i16::from(s[i]) - borrow;
+        borrow = i16::from(digit < 0);
+        if digit < 0 {
+            digit += 256;
+        }
+        out[i] = digit as u8;
+    }
+    out
+}
+
+/// docs/portal-api.yaml states it (issue 14: the spec never said so): a
+/// request signature must be low-S. The high-S twin of a valid signature
+/// verifies mathematically and is still refused as malformed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_high_s_twin_of_a_valid_signature_is_refused() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let h = Harness::start().await;
+    let (_, wallet) = h.enrolled().await;
+    let mut headers = wallet.sign(&Signing {
+        method: "GET",
+        path: paths::HEARINGS,
+        idempotency_key: None,
+        body: b"",
+        created: Timestamp::now(),
+    });
+    let encoded = headers
+        .signature
+        .strip_prefix("wallet=:")
+        .and_then(|rest| rest.strip_suffix(':'))
+        .unwrap();
+    let mut raw = STANDARD.decode(encoded).unwrap();
+    let high = negate_s(&raw[32..]);
+    raw[32..].copy_from_slice(&high);
+    headers.signature = format!("wallet=:{}:", STANDARD.encode(&raw));
+    send_signed(&h, "GET", paths::HEARINGS, None, b"", &headers, &[])
+        .await
+        .assert_problem(401, "signature_malformed");
+}
