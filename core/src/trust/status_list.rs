@@ -356,6 +356,25 @@ fn inflate_exact(compressed: &[u8], expected: usize) -> Result<Vec<u8>, TrustErr
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_bindings_entry_follows_its_card_first() {
+        use CardStatus::*;
+        for (card, ended, entry) in [
+            (Valid, false, Valid),
+            (Valid, true, BindingRevoked),
+            (Suspended, false, Suspended),
+            (Suspended, true, Suspended),
+            (Revoked, false, Revoked),
+            (Revoked, true, Revoked),
+        ] {
+            assert_eq!(
+                CardStatus::of_binding(card, ended),
+                entry,
+                "{card:?} {ended}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

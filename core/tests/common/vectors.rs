@@ -423,11 +423,21 @@ fn cases() -> Vec<(&'static str, &'static str, String)> {
         ),
         (
             "card_status_unknown",
-            "Status index 5, which holds the unassigned value 3.",
+            "An unbound card at status index 5, whose value 3 means a binding ended: on a printed card's own entry it is not assigned, so refused as unknown.",
             sign(&with(false, |c| {
                 c.status_index = docket_core::card::StatusIndex::new(RESERVED_INDEX).unwrap()
             }))
             .to_text(),
+        ),
+        (
+            "binding_revoked",
+            "A live code of a card bound to a phone whose binding ended (its own status index 5 holds value 3): refused, holder shown; the printed card is not affected.",
+            text(&live_payload(
+                &with(true, |c| {
+                    c.status_index = docket_core::card::StatusIndex::new(RESERVED_INDEX).unwrap()
+                }),
+                -2,
+            )),
         ),
         (
             "live_code_unbound",
