@@ -79,6 +79,15 @@ impl Profile {
 
     /// Opens the wallet.
     pub async fn wallet(&self, sync: SyncConfig) -> Result<Wallet> {
+        Ok(Wallet::open(self.setup(sync)?).await?)
+    }
+
+    /// Starts over with a new, empty wallet (see `Wallet::start_over`).
+    pub async fn start_over(&self, sync: SyncConfig) -> Result<Wallet> {
+        Ok(Wallet::start_over(self.setup(sync)?).await?)
+    }
+
+    fn setup(&self, sync: SyncConfig) -> Result<WalletSetup> {
         let pem = read_text_limited(&self.file(DEVICE_KEY), KEY_FILE_MAX, "device key")?;
         let key = SoftwareDeviceKey::from_pkcs8_pem(&pem)
             .with_context(|| format!("{} is not a device key", self.file(DEVICE_KEY).display()))?;
@@ -92,14 +101,13 @@ impl Profile {
                 Vec::new()
             };
         let secrets = FileSecretStore::new(self.file(SECRETS))?;
-        Ok(Wallet::open(WalletSetup {
+        Ok(WalletSetup {
             database: self.file(DATABASE),
             secrets: Box::new(secrets),
             device_key: Arc::new(key),
             roots,
             sync,
         })
-        .await?)
     }
 
     fn file(&self, name: &str) -> PathBuf {
