@@ -83,6 +83,18 @@ pub enum WalletCommand {
     Resend(ItemArgs),
     /// Delete an item the portal never received or refused.
     Discard(ItemArgs),
+    /// Make a new, empty wallet in this profile when its wallet data is
+    /// gone (`database_missing`) but its key is still here. Never replaces
+    /// wallet data that is there.
+    StartOver(StartOverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StartOverArgs {
+    /// Confirm: the lost wallet's queued items cannot be recovered by
+    /// starting over.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,11 +6,12 @@ mod common;
 use common::*;
 use docket_core::hearings::{HearingStatus, parse_hearings_json};
 use docket_core::outbox::{
-    AddressChange, CheckIn, DeadlineState, ItemId, ItemState, ParkReason, Receipt, RetryPolicy,
-    Submission, UsAddress,
+    AddressChange, CheckIn, DeadlineState, ItemId, ItemKind, ItemState, ParkReason, Receipt,
+    RetryPolicy, Submission, UsAddress,
 };
 use docket_core::store::{
-    DATABASE_KEY_NAME, FileSecretStore, SCHEMA_VERSION, SecretStore, Store, StoreError, TrustData,
+    DATABASE_CREATED_NAME, DATABASE_KEY_NAME, FileSecretStore, MAX_SECRET_LEN, SCHEMA_VERSION,
+    SecretStore, Store, StoreError, TrustData,
 };
 use docket_core::trust::TrustStore;
 use jiff::civil::date;
@@ -106,8 +107,6 @@ fn wrong_key_is_refused_and_the_file_is_untouched() {
     profile.secrets.save(DATABASE_KEY_NAME, &[9; 32]).unwrap();
     let error = profile.open().unwrap_err();
     assert_eq!(error.code(), "wrong_key", "{error}");
-    profile.secrets.save(DATABASE_KEY_NAME, &[9; 7]).unwrap();
-    assert_eq!(profile.open().unwrap_err().code(), "wrong_key");
     assert_eq!(snapshot(&profile.db()), before);
 }
 
@@ -252,6 +251,323 @@ const HEARINGS_JSON: &str = r#"[
    "court": {"name": "Harlingen Immigration Court", "address": "2009 W Jefferson Ave\nHarlingen, TX 78550"},
    "judge": null, "kind": "individual", "status": "scheduled"}
 ]"#;
+
+// ------------------------------------- issue 14: missing, emptied, orphaned
+
+/// Every file in the profile folder (not the secret store's), with its
+/// size and digest: what a refusal must leave exactly as it was.
+fn folder(profile: &Profile) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(profile.dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            format!(
+                "{}: {} bytes, {}",
+                path.file_name().unwrap().to_string_lossy(),
+                bytes.len(),
+                hex::encode(sha2::Sha256::digest(&bytes))
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn wal_of(db: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-wal", db.display()))
+}
+
+#[test]
+fn issue_14_1_a_deleted_database_next_to_its_key_is_refused_and_nothing_is_created() {
+    let profile = Profile::with_one_item();
+    std::fs::remove_file(profile.db()).unwrap();
+    let before = folder(&profile);
+    let key = profile.secrets.load(DATABASE_KEY_NAME).unwrap();
+    for _ in 0..2 {
+        let error = profile.open().unwrap_err();
+        assert_eq!(error.code(), "database_missing", "{error}");
+        assert!(!profile.db().exists(), "a new database was created");
+        assert_eq!(folder(&profile), before, "a file was created");
+        assert_eq!(profile.secrets.load(DATABASE_KEY_NAME).unwrap(), key);
+    }
+}
+
+#[test]
+fn issue_14_1_an_emptied_database_next_to_its_key_is_refused_and_left_as_it_is() {
+    let profile = Profile::with_one_item();
+    std::fs::File::create(profile.db()).unwrap();
+    let before = folder(&profile);
+    let error = profile.open().unwrap_err();
+    assert_eq!(error.code(), "database_missing", "{error}");
+    assert_eq!(std::fs::metadata(profile.db()).unwrap().len(), 0);
+    assert_eq!(folder(&profile), before);
+}
+
+/// A crash image: the database and its write-ahead log copied while the
+/// store is open, so the log holds commits the main file does not.
+fn crash_image(profile: &Profile) -> Profile {
+    let image = Profile::new();
+    let mut store = profile.open().unwrap();
+    store
+        .enqueue_check_in(check_in("only in the log"), now())
+        .unwrap();
+    assert!(std::fs::metadata(wal_of(&profile.db())).unwrap().len() > 0);
+    for suffix in ["", "-wal"] {
+        std::fs::copy(
+            format!("{}{suffix}", profile.db().display()),
+            format!("{}{suffix}", image.db().display()),
+        )
+        .unwrap();
+    }
+    drop(store);
+    let key = profile.secrets.load(DATABASE_KEY_NAME).unwrap().unwrap();
+    image.secrets.save(DATABASE_KEY_NAME, &key).unwrap();
+    image
+}
+
+#[test]
+fn issue_14_1_a_log_left_without_its_database_is_refused() {
+    let profile = Profile::with_one_item();
+    // The image itself opens, with the item that is only in its log.
+    let image = crash_image(&profile);
+    assert_eq!(image.open().unwrap().pending().unwrap().len(), 2);
+
+    for emptied in [false, true] {
+        let image = crash_image(&profile);
+        if emptied {
+            std::fs::File::create(image.db()).unwrap();
+        } else {
+            std::fs::remove_file(image.db()).unwrap();
+        }
+        let before = folder(&image);
+        let error = image.open().unwrap_err();
+        assert_eq!(
+            error.code(),
+            "log_without_database",
+            "emptied {emptied}: {error}"
+        );
+        assert_eq!(folder(&image), before, "emptied {emptied}: files changed");
+    }
+}
+
+#[test]
+fn a_creation_that_crashed_before_committing_is_completed_under_its_saved_key() {
+    let profile = Profile::new();
+    // The key was saved, then the app died before the database existed.
+    profile.secrets.save(DATABASE_KEY_NAME, &[7; 32]).unwrap();
+    let mut store = profile.open().unwrap();
+    store.enqueue_check_in(check_in("x"), now()).unwrap();
+    drop(store);
+    assert_eq!(
+        profile
+            .secrets
+            .load(DATABASE_KEY_NAME)
+            .unwrap()
+            .unwrap()
+            .as_slice(),
+        &[7; 32]
+    );
+    assert_eq!(profile.open().unwrap().pending().unwrap().len(), 1);
+}
+
+#[test]
+fn issue_14_1_start_over_is_the_only_way_to_a_new_wallet_and_never_over_data() {
+    let profile = Profile::with_one_item();
+    let old_key = profile.secrets.load(DATABASE_KEY_NAME).unwrap().unwrap();
+    // Never over a database that holds anything, damaged or not.
+    let before = folder(&profile);
+    assert_eq!(
+        Store::start_over(&profile.db(), &profile.secrets)
+            .unwrap_err()
+            .code(),
+        "database_exists"
+    );
+    std::fs::write(profile.db(), b"not even a database").unwrap();
+    let damaged = folder(&profile);
+    assert_ne!(damaged, before);
+    assert_eq!(
+        Store::start_over(&profile.db(), &profile.secrets)
+            .unwrap_err()
+            .code(),
+        "database_exists"
+    );
+    assert_eq!(folder(&profile), damaged);
+    assert_eq!(
+        profile.secrets.load(DATABASE_KEY_NAME).unwrap().unwrap(),
+        old_key,
+        "a refused start-over changed the key"
+    );
+
+    // Once the data is gone, starting over makes a new, empty wallet
+    // under a new key, which then opens like any other.
+    std::fs::remove_file(profile.db()).unwrap();
+    assert_eq!(profile.open().unwrap_err().code(), "database_missing");
+    let mut store = Store::start_over(&profile.db(), &profile.secrets).unwrap();
+    assert!(store.pending().unwrap().is_empty());
+    store.enqueue_check_in(check_in("y"), now()).unwrap();
+    drop(store);
+    assert_ne!(
+        profile.secrets.load(DATABASE_KEY_NAME).unwrap().unwrap(),
+        old_key
+    );
+    assert_eq!(profile.open().unwrap().pending().unwrap().len(), 1);
+    // And that wallet is protected like the first one.
+    std::fs::remove_file(profile.db()).unwrap();
+    assert_eq!(profile.open().unwrap_err().code(), "database_missing");
+
+    // A log without its database is never started over either.
+    let image = crash_image(&Profile::with_one_item());
+    std::fs::remove_file(image.db()).unwrap();
+    assert_eq!(
+        Store::start_over(&image.db(), &image.secrets)
+            .unwrap_err()
+            .code(),
+        "log_without_database"
+    );
+}
+
+#[test]
+fn issue_14_1_a_start_over_that_crashed_before_its_database_committed_is_finished_by_open() {
+    let profile = Profile::with_one_item();
+    std::fs::remove_file(profile.db()).unwrap();
+    // What start_over leaves if it dies right after saving the new key:
+    // the old marker names the old key.
+    profile.secrets.save(DATABASE_KEY_NAME, &[5; 32]).unwrap();
+    let mut store = profile.open().unwrap();
+    assert!(store.pending().unwrap().is_empty());
+    store.enqueue_check_in(check_in("z"), now()).unwrap();
+    drop(store);
+    assert_eq!(
+        profile
+            .secrets
+            .load(DATABASE_KEY_NAME)
+            .unwrap()
+            .unwrap()
+            .as_slice(),
+        &[5; 32]
+    );
+    std::fs::remove_file(profile.db()).unwrap();
+    assert_eq!(profile.open().unwrap_err().code(), "database_missing");
+}
+
+#[test]
+fn issue_14_1_a_marker_that_is_not_a_digest_still_says_a_database_was_made() {
+    let profile = Profile::with_one_item();
+    std::fs::remove_file(profile.db()).unwrap();
+    for marker in [&b""[..], &[1; 31], &[1; 33]] {
+        profile.secrets.save(DATABASE_CREATED_NAME, marker).unwrap();
+        assert_eq!(profile.open().unwrap_err().code(), "database_missing");
+        assert!(!profile.db().exists());
+    }
+}
+
+#[test]
+fn issue_14_1_a_database_from_before_the_marker_gets_one_when_it_opens() {
+    let profile = Profile::with_one_item();
+    // As a database created by an earlier version of the app: no marker.
+    std::fs::remove_file(
+        profile
+            .dir
+            .path()
+            .join("secrets")
+            .join(format!("{DATABASE_CREATED_NAME}.secret")),
+    )
+    .unwrap();
+    assert_eq!(profile.open().unwrap().pending().unwrap().len(), 1);
+    assert!(
+        profile
+            .secrets
+            .load(DATABASE_CREATED_NAME)
+            .unwrap()
+            .is_some()
+    );
+    std::fs::remove_file(profile.db()).unwrap();
+    assert_eq!(profile.open().unwrap_err().code(), "database_missing");
+}
+
+// ------------------------------------------- issue 14: keys and key checks
+
+#[test]
+fn issue_14_3_a_damaged_key_is_key_damaged_not_wrong_key() {
+    let profile = Profile::with_one_item();
+    let before = snapshot(&profile.db());
+    let key_file = profile
+        .dir
+        .path()
+        .join("secrets")
+        .join(format!("{DATABASE_KEY_NAME}.secret"));
+    for bad in [0, 1, 7, 31, 33, 64, MAX_SECRET_LEN, MAX_SECRET_LEN + 1] {
+        std::fs::write(&key_file, vec![9; bad]).unwrap();
+        let error = profile.open().unwrap_err();
+        assert_eq!(error.code(), "key_damaged", "{bad} bytes: {error}");
+    }
+    // A well-formed key that does not open this database is a wrong key.
+    profile.secrets.save(DATABASE_KEY_NAME, &[9; 32]).unwrap();
+    assert_eq!(profile.open().unwrap_err().code(), "wrong_key");
+    assert_eq!(snapshot(&profile.db()), before);
+
+    // A damaged key found before the database exists creates nothing.
+    let fresh = Profile::new();
+    fresh.secrets.save(DATABASE_KEY_NAME, &[]).unwrap();
+    assert_eq!(fresh.open().unwrap_err().code(), "key_damaged");
+    assert!(!fresh.db().exists());
+}
+
+#[test]
+fn issue_14_3_a_damaged_or_missing_key_check_is_corrupt_not_wrong_key() {
+    let profile = Profile::with_one_item();
+    let good: Vec<u8> = {
+        let conn = rusqlite::Connection::open(profile.db()).unwrap();
+        conn.query_row("SELECT value FROM meta WHERE name = 'key_check'", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let mut wrong_format = good.clone();
+    wrong_format[0] = 0x02;
+    let mut longer = good.clone();
+    longer.push(0);
+    let cases: [(&str, Option<Vec<u8>>); 6] = [
+        ("missing", None),
+        ("empty", Some(Vec::new())),
+        ("one byte", Some(vec![0x01])),
+        ("wrong format byte", Some(wrong_format)),
+        ("cut short", Some(good[..good.len() - 1].to_vec())),
+        ("one byte longer", Some(longer)),
+    ];
+    for (what, value) in cases {
+        {
+            let conn = rusqlite::Connection::open(profile.db()).unwrap();
+            match &value {
+                Some(value) => conn
+                    .execute(
+                        "INSERT OR REPLACE INTO meta (name, value) VALUES ('key_check', ?1)",
+                        [value],
+                    )
+                    .unwrap(),
+                None => conn
+                    .execute("DELETE FROM meta WHERE name = 'key_check'", [])
+                    .unwrap(),
+            };
+        }
+        let before = snapshot(&profile.db());
+        let error = profile.open().unwrap_err();
+        assert_eq!(error.code(), "corrupt", "{what}: {error}");
+        assert_eq!(snapshot(&profile.db()), before, "{what}: file changed");
+    }
+    // Restored, it opens again: nothing else was touched.
+    {
+        let conn = rusqlite::Connection::open(profile.db()).unwrap();
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (name, value) VALUES ('key_check', ?1)",
+            [&good],
+        )
+        .unwrap();
+    }
+    assert_eq!(profile.open().unwrap().pending().unwrap().len(), 1);
+}
 
 // ------------------------------------------------------------ card, trust
 
@@ -754,4 +1070,528 @@ fn the_stored_body_is_what_will_be_sent() {
     let body: serde_json::Value = serde_json::from_slice(&change.body).unwrap();
     assert_eq!(body["moved_on"], "2026-11-20");
     assert_eq!(body["address"]["state"], "TX");
+}
+
+// ------------------------------------------ issue 14: one unreadable item
+
+/// Flips the last byte of one sealed column of one outbox row: a
+/// well-formed sealed value whose authentication fails, as a damaged
+/// sector or a bad write would leave it.
+fn damage(profile: &Profile, column: &str, id: ItemId) {
+    let conn = rusqlite::Connection::open(profile.db()).unwrap();
+    let mut value: Vec<u8> = conn
+        .query_row(
+            &format!("SELECT {column} FROM outbox WHERE id = ?1"),
+            [id.0],
+            |row| row.get(0),
+        )
+        .unwrap();
+    *value.last_mut().unwrap() ^= 0x01;
+    conn.execute(
+        &format!("UPDATE outbox SET {column} = ?2 WHERE id = ?1"),
+        rusqlite::params![id.0, value],
+    )
+    .unwrap();
+}
+
+#[test]
+fn issue_14_4_one_unreadable_item_is_listed_parked_and_the_others_flow() {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    let first = store.enqueue_check_in(check_in("a"), at(0)).unwrap().id;
+    let broken = store.enqueue_check_in(check_in("b"), at(1)).unwrap();
+    let third = store.enqueue_check_in(check_in("c"), at(2)).unwrap().id;
+    let moved = store
+        .enqueue_address_change(move_to("4 Fourth St"), at(3))
+        .unwrap()
+        .id;
+    drop(store);
+    damage(&profile, "body_sealed", broken.id);
+
+    let mut store = profile.open().unwrap();
+    let pending = store.pending().unwrap();
+    let ids: Vec<ItemId> = pending.iter().map(|i| i.id).collect();
+    assert_eq!(ids, [first, broken.id, third, moved]);
+    let listed = store.item(broken.id).unwrap();
+    assert_eq!(pending[1], listed);
+    assert_eq!(
+        listed.submission,
+        Submission::Unreadable {
+            kind: ItemKind::CheckIn
+        }
+    );
+    assert_eq!(listed.kind(), ItemKind::CheckIn);
+    assert_eq!(listed.created_at, at(1));
+    assert_eq!(listed.idempotency_key, broken.idempotency_key);
+    assert!(listed.body.is_empty(), "an unreadable item has a body");
+    // Shown parked at once: it will never be sent.
+    assert_eq!(
+        listed.state,
+        ItemState::NeedsAttention(ParkReason::Unreadable)
+    );
+    assert_eq!(listed.next_attempt_at, None);
+    assert_eq!(
+        listed.deadline(date(2026, 11, 24), &jiff::tz::TimeZone::UTC),
+        None
+    );
+
+    // The drain sends the others, in order, and parks the damaged one on
+    // the way (inside the claim's transaction).
+    let mut sent = Vec::new();
+    while let Some(item) = store.claim_next(at(10)).unwrap() {
+        sent.push(item.id);
+        store.mark_sent(item.id, &receipt(), at(11)).unwrap();
+    }
+    assert_eq!(sent, [first, third, moved]);
+    let parked = store.item(broken.id).unwrap();
+    assert_eq!(
+        parked.state,
+        ItemState::NeedsAttention(ParkReason::Unreadable)
+    );
+    assert_eq!(parked.attempts, 0, "parking it is not an attempt");
+    assert_eq!(store.pending().unwrap().len(), 1);
+    assert_eq!(store.next_attempt_at().unwrap(), None);
+    assert_eq!(store.history().unwrap().len(), 3);
+    drop(store);
+
+    // It stays parked across a restart, can never be sent, and the holder
+    // can drop it.
+    let mut store = profile.open().unwrap();
+    assert_eq!(store.claim_next(at(20)).unwrap(), None);
+    assert_eq!(
+        store.resend(broken.id, at(20)).unwrap_err().code(),
+        "not_allowed"
+    );
+    let edit = store.edit(
+        broken.id,
+        Submission::CheckIn {
+            checked_in_at: at(20),
+            check_in: check_in("again"),
+        },
+        at(20),
+    );
+    assert_eq!(edit.unwrap_err().code(), "not_allowed");
+    store.discard(broken.id).unwrap();
+    assert!(store.pending().unwrap().is_empty());
+}
+
+#[test]
+fn issue_14_4_an_unreadable_address_change_holds_later_ones_until_discarded() {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    let first = store
+        .enqueue_address_change(move_to("1 First St"), now())
+        .unwrap()
+        .id;
+    let second = store
+        .enqueue_address_change(move_to("2 Second St"), now())
+        .unwrap()
+        .id;
+    let check = store.enqueue_check_in(check_in("hi"), now()).unwrap().id;
+    drop(store);
+    damage(&profile, "body_sealed", first);
+
+    let mut store = profile.open().unwrap();
+    assert_eq!(store.claim_next(now()).unwrap().unwrap().id, check);
+    store.mark_sent(check, &receipt(), now()).unwrap();
+    // The first is parked; the second waits for it, visibly.
+    assert_eq!(store.claim_next(now()).unwrap(), None);
+    assert_eq!(store.item(second).unwrap().blocked_by, Some(first));
+    assert_eq!(store.pending().unwrap()[1].blocked_by, Some(first));
+    store.discard(first).unwrap();
+    assert_eq!(store.claim_next(now()).unwrap().unwrap().id, second);
+}
+
+#[test]
+fn issue_14_4_an_unreadable_park_reason_or_receipt_does_not_hide_the_item() {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    let parked = store.enqueue_check_in(check_in("p"), now()).unwrap();
+    store.claim_next(now()).unwrap().unwrap();
+    store.park(parked.id, &refused()).unwrap();
+    let sent = store.enqueue_check_in(check_in("s"), now()).unwrap();
+    store.claim_next(now()).unwrap().unwrap();
+    store.mark_sent(sent.id, &receipt(), at(1)).unwrap();
+    drop(store);
+    damage(&profile, "reason_sealed", parked.id);
+    damage(&profile, "receipt_sealed", sent.id);
+
+    let mut store = profile.open().unwrap();
+    let pending = store.pending().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        pending[0].state,
+        ItemState::NeedsAttention(ParkReason::AnswerUnreadable)
+    );
+    assert_eq!(
+        pending[0].submission, parked.submission,
+        "the body still reads"
+    );
+    let history = store.history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].state, ItemState::Sent);
+    assert_eq!(history[0].sent_at, Some(at(1)));
+    assert_eq!(history[0].receipt, None);
+    assert!(history[0].receipt_unreadable);
+    assert!(!pending[0].receipt_unreadable);
+
+    // What the court answered is unknown, so the item may be there: it can
+    // be sent again under its key (the court answers as before), never
+    // dropped or rewritten.
+    assert_eq!(store.discard(parked.id).unwrap_err().code(), "not_allowed");
+    let edit = store.edit(
+        parked.id,
+        Submission::CheckIn {
+            checked_in_at: at(2),
+            check_in: check_in("q"),
+        },
+        at(2),
+    );
+    assert_eq!(edit.unwrap_err().code(), "not_allowed");
+    let again = store.resend(parked.id, at(2)).unwrap();
+    assert_eq!(again.idempotency_key, parked.idempotency_key);
+    assert_eq!(again.state, ItemState::Queued);
+    // Sent again, the answer comes back and is readable.
+    assert_eq!(store.claim_next(at(2)).unwrap().unwrap().id, parked.id);
+    store.park(parked.id, &refused()).unwrap();
+    assert_eq!(
+        store.item(parked.id).unwrap().state,
+        ItemState::NeedsAttention(refused())
+    );
+}
+
+#[test]
+fn issue_14_4_an_unreadable_item_cannot_be_queued_or_written_over() {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    let unreadable = Submission::Unreadable {
+        kind: ItemKind::CheckIn,
+    };
+    assert!(store.enqueue(unreadable.clone(), now()).is_err());
+    let item = store.enqueue_check_in(check_in("x"), now()).unwrap();
+    assert!(store.edit(item.id, unreadable, now()).is_err());
+    assert_eq!(store.item(item.id).unwrap(), item);
+}
+
+// ------------------------------------------ issue 14: full, read-only disks
+
+/// The folder and the trouble, in the child that [`on_troubled_storage`]
+/// starts; `None` in the test harness's own run.
+const TROUBLE_DIR: &str = "DOCKET_TEST_TROUBLE_DIR";
+const TROUBLE: &str = "DOCKET_TEST_TROUBLE";
+
+fn troubled() -> Option<(PathBuf, String)> {
+    Some((
+        PathBuf::from(std::env::var_os(TROUBLE_DIR)?),
+        std::env::var(TROUBLE).ok()?,
+    ))
+}
+
+/// Runs this binary's test `name` again in a private mount namespace
+/// where a small tmpfs holds a copy of `source`'s files and is then
+/// filled up (`full`) or remounted read-only (`read_only`). `unshare` is
+/// required: without it the test fails, it is never skipped.
+fn on_troubled_storage(name: &str, source: &Path, trouble: &str) {
+    let mount = tempfile::tempdir().unwrap();
+    let script = r#"set -e
+mount -t tmpfs -o size=1m tmpfs "$1"
+cp -a "$2/." "$1/"
+case "$3" in
+  full) dd if=/dev/zero of="$1/fill" bs=4096 2>/dev/null || true ;;
+  read_only) mount -o remount,ro "$1" ;;
+  *) exit 64 ;;
+esac
+shift 3
+exec "$@"
+"#;
+    let output = std::process::Command::new("unshare")
+        .args(["--mount", "--map-root-user", "sh", "-c", script, "sh"])
+        .arg(mount.path())
+        .arg(source)
+        .arg(trouble)
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(TROUBLE_DIR, mount.path())
+        .env(TROUBLE, trouble)
+        .output()
+        .expect("`unshare` must be installed: these tests need a private tmpfs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{trouble}: {}\nstdout: {stdout}\nstderr: {stderr}",
+        output.status
+    );
+}
+
+/// A profile with something in every table: card, trust data, hearings,
+/// enrollment, and a queued, a parked and a sent item.
+fn stocked_profile() -> Profile {
+    let profile = Profile::new();
+    let mut store = profile.open().unwrap();
+    store.save_card(&sign(&card(true)), PHOTO, now()).unwrap();
+    let (trust_floor, status_floor) = common::store().floors();
+    store
+        .save_trust_data(&TrustData {
+            trust_list: Some(trust_list_bytes()),
+            status_list: Some(status_list_bytes()),
+            trust_floor,
+            status_floor,
+        })
+        .unwrap();
+    let hearings = parse_hearings_json(HEARINGS_JSON.as_bytes()).unwrap();
+    store
+        .replace_hearings(hearings, Some("\"v1\""), now())
+        .unwrap();
+    store
+        .save_enrollment("https://portal.example.gov", None, now())
+        .unwrap();
+    let sent = store.enqueue_check_in(check_in("sent"), now()).unwrap().id;
+    store.claim_next(now()).unwrap();
+    store.mark_sent(sent, &receipt(), now()).unwrap();
+    let parked = store
+        .enqueue_address_change(move_to("3 Third St"), now())
+        .unwrap()
+        .id;
+    store.claim_next(now()).unwrap();
+    store.park(parked, &refused()).unwrap();
+    store.enqueue_check_in(check_in("queued"), now()).unwrap();
+    profile
+}
+
+fn trouble_code(trouble: &str) -> &'static str {
+    match trouble {
+        "full" => "disk_full",
+        "read_only" => "read_only",
+        other => panic!("unknown trouble {other}"),
+    }
+}
+
+/// A secret store in memory, for a database that is not there yet.
+#[derive(Default)]
+struct MemorySecrets(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+impl SecretStore for MemorySecrets {
+    fn load(
+        &self,
+        name: &str,
+    ) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, docket_core::store::SecretStoreError> {
+        Ok(self.0.lock().unwrap().get(name).cloned().map(Into::into))
+    }
+
+    fn save(&self, name: &str, secret: &[u8]) -> Result<(), docket_core::store::SecretStoreError> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), secret.to_vec());
+        Ok(())
+    }
+}
+
+/// In the child: the stocked wallet opens read-only, everything reads,
+/// and every write is refused with the storage's own error before it
+/// writes anything.
+fn reads_work_and_every_write_is_refused(dir: &Path, trouble: &str) {
+    let code = trouble_code(trouble);
+    let db = dir.join("wallet.sqlite");
+    let secrets = FileSecretStore::new(dir.join("secrets")).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let mut store = Store::open(&db, &secrets).unwrap();
+    let expected = match trouble {
+        "full" => docket_core::files::StorageProblem::Full,
+        _ => docket_core::files::StorageProblem::ReadOnly,
+    };
+    assert_eq!(store.storage_problem(), Some(expected));
+
+    let pending = store.pending().unwrap();
+    let history = store.history().unwrap();
+    assert_eq!(pending.len(), 2);
+    assert_eq!(history.len(), 1);
+    assert_eq!(pending[0].state, ItemState::NeedsAttention(refused()));
+    assert_eq!(history[0].receipt, Some(receipt()));
+    let loaded = store.load_card(&common::store(), now()).unwrap().unwrap();
+    assert!(loaded.verdict.is_valid(), "{:?}", loaded.verdict.reasons);
+    assert_eq!(store.hearing_cache().unwrap().unwrap().hearings.len(), 2);
+    assert!(store.enrollment().unwrap().is_some());
+    assert!(store.trust_data().unwrap().trust_list.is_some());
+    assert!(store.next_attempt_at().unwrap().is_some());
+
+    let (parked, queued, sent) = (pending[0].id, pending[1].id, history[0].id);
+    let hearings = parse_hearings_json(HEARINGS_JSON.as_bytes()).unwrap();
+    let refusals: Vec<(&str, Result<(), StoreError>)> = vec![
+        (
+            "enqueue_check_in",
+            store.enqueue_check_in(check_in("n"), now()).map(drop),
+        ),
+        (
+            "enqueue_address_change",
+            store
+                .enqueue_address_change(move_to("5 Fifth St"), now())
+                .map(drop),
+        ),
+        ("claim_next", store.claim_next(now()).map(drop)),
+        ("mark_sent", store.mark_sent(queued, &receipt(), now())),
+        (
+            "mark_failed",
+            store.mark_failed(queued, "timeout", None, now()).map(drop),
+        ),
+        (
+            "release_unsent",
+            store.release_unsent(queued, "offline", now()).map(drop),
+        ),
+        ("park", store.park(queued, &refused())),
+        ("resend", store.resend(parked, now()).map(drop)),
+        ("expedite", store.expedite(now()).map(drop)),
+        (
+            "edit",
+            store
+                .edit(
+                    queued,
+                    Submission::CheckIn {
+                        checked_in_at: now(),
+                        check_in: check_in("e"),
+                    },
+                    now(),
+                )
+                .map(drop),
+        ),
+        ("discard", store.discard(queued)),
+        (
+            "save_card",
+            store.save_card(&sign(&card(true)), PHOTO, now()),
+        ),
+        (
+            "save_trust_data",
+            store.save_trust_data(&TrustData::default()),
+        ),
+        (
+            "replace_hearings",
+            store.replace_hearings(hearings, None, now()).map(drop),
+        ),
+        ("confirm_hearings", store.confirm_hearings(now()).map(drop)),
+        (
+            "save_enrollment",
+            store.save_enrollment("https://other.example.gov", None, now()),
+        ),
+        ("record_sync", store.record_sync(now())),
+    ];
+    for (call, result) in refusals {
+        let error = result.expect_err(call);
+        assert_eq!(error.code(), code, "{call}: {error}");
+    }
+    // Nothing moved: the same lists, the same bytes.
+    assert_eq!(store.pending().unwrap(), pending);
+    assert_eq!(store.item(sent).unwrap(), history[0]);
+    drop(store);
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "the database changed"
+    );
+    assert_eq!(
+        Store::start_over(&db, &secrets).unwrap_err().code(),
+        "database_exists"
+    );
+
+    // A wallet that does not exist yet cannot be made here: the storage's
+    // error, not an input/output one.
+    let fresh = MemorySecrets::default();
+    let error = Store::open(&dir.join("new.sqlite"), &fresh).unwrap_err();
+    assert_eq!(error.code(), code, "{error}");
+}
+
+#[test]
+fn issue_14_2_a_full_or_read_only_disk_is_its_own_error_and_reads_still_work() {
+    if let Some((dir, trouble)) = troubled() {
+        return reads_work_and_every_write_is_refused(&dir, &trouble);
+    }
+    let profile = stocked_profile();
+    for trouble in ["full", "read_only"] {
+        on_troubled_storage(
+            "issue_14_2_a_full_or_read_only_disk_is_its_own_error_and_reads_still_work",
+            profile.dir.path(),
+            trouble,
+        );
+    }
+}
+
+/// A crash image whose log (and, with `index`, the log's -shm index)
+/// holds a check-in the main file does not.
+fn image_with_log(index: bool) -> Profile {
+    let profile = stocked_profile();
+    let image = Profile::new();
+    let mut store = profile.open().unwrap();
+    store
+        .enqueue_check_in(check_in("in the log"), now())
+        .unwrap();
+    let suffixes: &[&str] = if index {
+        &["", "-wal", "-shm"]
+    } else {
+        &["", "-wal"]
+    };
+    for suffix in suffixes {
+        std::fs::copy(
+            format!("{}{suffix}", profile.db().display()),
+            format!("{}{suffix}", image.db().display()),
+        )
+        .unwrap();
+    }
+    drop(store);
+    for name in [DATABASE_KEY_NAME, DATABASE_CREATED_NAME] {
+        let secret = profile.secrets.load(name).unwrap().unwrap();
+        image.secrets.save(name, &secret).unwrap();
+    }
+    image
+}
+
+#[test]
+fn issue_14_2_a_read_only_view_reads_what_is_in_the_log() {
+    if let Some((dir, trouble)) = troubled() {
+        let secrets = FileSecretStore::new(dir.join("secrets")).unwrap();
+        let mut store = Store::open(&dir.join("wallet.sqlite"), &secrets).unwrap();
+        if trouble == "read_only" {
+            let problem = Some(docket_core::files::StorageProblem::ReadOnly);
+            assert_eq!(store.storage_problem(), problem);
+        }
+        let pending = store.pending().unwrap();
+        assert_eq!(pending.len(), 3, "an item in the log is missing");
+        assert_eq!(pending[2].idempotency_key.len(), 36);
+        let error = store.enqueue_check_in(check_in("more"), now()).unwrap_err();
+        assert_eq!(error.code(), trouble_code(&trouble), "{error}");
+        assert_eq!(store.pending().unwrap(), pending);
+        return;
+    }
+    let image = image_with_log(true);
+    for trouble in ["full", "read_only"] {
+        on_troubled_storage(
+            "issue_14_2_a_read_only_view_reads_what_is_in_the_log",
+            image.dir.path(),
+            trouble,
+        );
+    }
+}
+
+#[test]
+fn issue_14_2_a_log_that_cannot_be_read_is_never_skipped() {
+    if let Some((dir, trouble)) = troubled() {
+        // The log's index cannot be made, and reading the main file alone
+        // would drop the log's check-in: refused, not shown stale.
+        let secrets = FileSecretStore::new(dir.join("secrets")).unwrap();
+        let db = dir.join("wallet.sqlite");
+        let log = std::fs::read(wal_of(&db)).unwrap();
+        let error = Store::open(&db, &secrets).unwrap_err();
+        assert_eq!(error.code(), trouble_code(&trouble), "{error}");
+        assert!(
+            std::fs::read(wal_of(&db)).unwrap() == log,
+            "the log changed"
+        );
+        return;
+    }
+    let image = image_with_log(false);
+    for trouble in ["full", "read_only"] {
+        on_troubled_storage(
+            "issue_14_2_a_log_that_cannot_be_read_is_never_skipped",
+            image.dir.path(),
+            trouble,
+        );
+    }
 }

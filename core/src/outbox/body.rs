@@ -47,6 +47,11 @@ pub(crate) fn encode(submission: &Submission) -> Result<Vec<u8>, BodyError> {
             note: check_in.note().map(str::to_owned),
         }),
         Submission::AddressChange(change) => serde_json::to_vec(change),
+        Submission::Unreadable { .. } => {
+            return Err(BodyError::Invalid(
+                "an item that could not be read back has no content".to_owned(),
+            ));
+        }
     };
     encoded.map_err(|e| BodyError::Invalid(e.to_string()))
 }

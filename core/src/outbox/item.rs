@@ -60,6 +60,14 @@ pub enum Submission {
     },
     /// A change of address.
     AddressChange(AddressChange),
+    /// A stored item whose content could not be read back from the
+    /// phone's storage (its sealed body does not open, or does not decode).
+    /// Only its kind is known (kept in the clear). It has no body, so it
+    /// can never be sent, edited or re-encoded; the holder can discard it.
+    Unreadable {
+        /// What kind of item it was.
+        kind: ItemKind,
+    },
 }
 
 impl Submission {
@@ -68,6 +76,7 @@ impl Submission {
         match self {
             Submission::CheckIn { .. } => ItemKind::CheckIn,
             Submission::AddressChange(_) => ItemKind::AddressChange,
+            Submission::Unreadable { kind } => *kind,
         }
     }
 }
@@ -108,6 +117,16 @@ pub enum ParkReason {
     /// kind): the item does not count as sent, and can only be sent again
     /// under the same key.
     InvalidReceipt,
+    /// The item could not be read back from the phone's storage, so it can
+    /// never be sent: the holder discards it and submits it again. Set by
+    /// the store, never by the portal.
+    Unreadable,
+    /// The portal's earlier answer about this item could not be read back
+    /// from the phone's storage. What it said is unknown, so the item may
+    /// be at the court: it can only be sent again under its key, which the
+    /// portal answers as it did before. Never stored; the store shows it in
+    /// place of a reason it cannot read.
+    AnswerUnreadable,
 }
 
 impl ParkReason {
@@ -118,6 +137,8 @@ impl ParkReason {
             ParkReason::KeyConflict => "idempotency_key_conflict",
             ParkReason::UnexpectedAnswer { .. } => "unexpected_answer",
             ParkReason::InvalidReceipt => "invalid_receipt",
+            ParkReason::Unreadable => "stored_item_unreadable",
+            ParkReason::AnswerUnreadable => "stored_answer_unreadable",
         }
     }
 
@@ -133,6 +154,8 @@ impl ParkReason {
                 "The court's system gave an answer this app does not expect (HTTP {status}); it may have received this. Send it again later; it will not be counted twice."
             ),
             ParkReason::InvalidReceipt => "The court's system answered without a valid receipt; it may have received this. Send it again later; it will not be counted twice.".to_owned(),
+            ParkReason::Unreadable => "This item could not be read back from the phone's storage, so it cannot be sent. Discard it and submit it again.".to_owned(),
+            ParkReason::AnswerUnreadable => "The court's answer about this item could not be read back from the phone's storage. Send it again: the court will answer as it did before.".to_owned(),
         }
     }
 }
@@ -185,6 +208,8 @@ pub struct OutboxItem {
     pub format_version: u32,
     /// The exact request body, made once at enqueue and sent verbatim on
     /// every attempt, so a retry is byte-identical even across app updates.
+    /// Empty for an [`Submission::Unreadable`] item, which the store never
+    /// hands out to be sent.
     pub body: Vec<u8>,
     /// When the holder submitted it.
     pub created_at: Timestamp,
@@ -201,6 +226,9 @@ pub struct OutboxItem {
     pub sent_at: Option<Timestamp>,
     /// The portal's receipt.
     pub receipt: Option<Receipt>,
+    /// The item is `sent` but its stored receipt could not be read back
+    /// from the phone's storage (`receipt` is then `None`).
+    pub receipt_unreadable: bool,
     /// An earlier address change that must go first; this one waits for it
     /// (address changes are delivered strictly in order).
     pub blocked_by: Option<ItemId>,
@@ -215,7 +243,7 @@ impl OutboxItem {
     /// For an address change, where it stands against the court's 5-day
     /// deadline on `today` (the holder's local date), counting it as met on
     /// the day it was sent in the holder's `time_zone`. `None` for a
-    /// check-in.
+    /// check-in, and for an item whose content could not be read back.
     pub fn deadline(&self, today: Date, time_zone: &TimeZone) -> Option<DeadlineStatus> {
         let Submission::AddressChange(change) = &self.submission else {
             return None;

@@ -48,6 +48,10 @@ pub fn accept_body(
             check_in_time(*checked_in_at, received_at)
                 .map_err(|error| BodyError::Refused(error.to_string()))?;
         }
+        // Only the wallet's store makes one; a body that decoded is not.
+        Submission::Unreadable { .. } => {
+            return Err(BodyError::Refused("the body cannot be read".to_owned()));
+        }
     }
     Ok(submission)
 }

@@ -76,6 +76,7 @@ impl Store {
         photo: &[u8],
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        self.writable()?;
         if !card.card().photo_digest.matches(photo) {
             return Err(StoreError::PhotoMismatch);
         }
@@ -125,6 +126,7 @@ impl Store {
 
     /// Saves the trust data, all of it in one transaction.
     pub fn save_trust_data(&mut self, data: &TrustData) -> Result<(), StoreError> {
+        self.writable()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -28,6 +28,7 @@ impl Store {
         trust_root: Option<&Ed25519PublicKey>,
         at: Timestamp,
     ) -> Result<(), StoreError> {
+        self.writable()?;
         self.conn.execute(
             "INSERT INTO enrollment (slot, portal_url, enrolled_at, last_synced_at, trust_root)
              VALUES (1, ?1, ?2, ?2, ?3)
@@ -68,6 +69,7 @@ impl Store {
 
     /// Records that a sync reached the portal at `at`.
     pub fn record_sync(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        self.writable()?;
         self.conn.execute(
             "UPDATE enrollment SET last_synced_at = ?1 WHERE slot = 1",
             [to_sql_time(at)],

@@ -3,6 +3,7 @@
 //! never reset, because queued check-ins are legal records.
 
 use super::secret::SecretStoreError;
+use crate::files::StorageProblem;
 use crate::hearings::HearingError;
 use crate::outbox::{BodyError, ItemId};
 use crate::sc1::FormatError;
@@ -44,6 +45,35 @@ pub enum StoreError {
         "the key for the wallet data is missing from the phone's key store; the data was left as it is"
     )]
     KeyMissing,
+    /// The secret store holds something under the key's name that is not
+    /// a key (empty, short or oversized): the store, not the database, is
+    /// damaged.
+    #[error(
+        "the key for the wallet data is damaged in the phone's key store; the data was left as it is"
+    )]
+    KeyDamaged,
+    /// The secret store says a database was created under its key, but
+    /// the database file is gone or empty (deleted, or the app's data was
+    /// cleared while the key stayed, as the iOS Keychain does across a
+    /// reinstall). Nothing was created; only [`Store::start_over`], after
+    /// the holder confirms, makes a new wallet.
+    ///
+    /// [`Store::start_over`]: super::Store::start_over
+    #[error(
+        "the wallet data is missing from this device, though its key is still here; nothing was created. If it cannot be restored, you can start over with an empty wallet."
+    )]
+    DatabaseMissing,
+    /// The database's write-ahead log is there without the database (or
+    /// next to an empty one). It may hold saved check-ins, and SQLite would
+    /// discard it, so nothing is opened or created.
+    #[error(
+        "the wallet data's log file is here without the data it belongs to; it may hold saved items, so it was left as it is. Contact support."
+    )]
+    LogWithoutDatabase,
+    /// Starting over was asked for, but wallet data is there: starting
+    /// over never replaces a database.
+    #[error("there is wallet data on this device; starting over never replaces it")]
+    DatabaseExists,
     /// The secret store failed.
     #[error(transparent)]
     SecretStore(#[from] SecretStoreError),
@@ -88,9 +118,16 @@ pub enum StoreError {
     /// The item is a different kind from the one the action is for.
     #[error("item {0} is not an address change")]
     WrongKind(ItemId),
-    /// The phone is out of storage.
+    /// The phone is out of storage. Reading still works (the store opens
+    /// read-only); every write is refused before it starts.
     #[error("the phone is out of storage; free some space and try again. Nothing was lost.")]
     DiskFull,
+    /// The storage is read-only. Reading still works where it can be
+    /// done without a stale view; every write is refused before it starts.
+    #[error(
+        "the phone's storage is read-only, so nothing can be saved right now; try again once it can be written. Nothing was lost."
+    )]
+    ReadOnly,
     /// Another process holds the database.
     #[error("the wallet data is in use by another copy of the app; close it and try again")]
     Busy,
@@ -104,6 +141,12 @@ pub enum StoreError {
     /// The operating system gave no randomness.
     #[error("the phone's random number generator failed; try again")]
     Random,
+    /// An input/output failure whose cause is not known (yet): the
+    /// store turns it into [`DiskFull`](StoreError::DiskFull) or
+    /// [`ReadOnly`](StoreError::ReadOnly) when a probe of the folder shows
+    /// one ([`Store::diagnose`](super::Store::diagnose)).
+    #[error("the wallet data could not be read or written (input/output error: {0})")]
+    Io(String),
     /// Any other database failure.
     #[error("the wallet data could not be read or written: {0}")]
     Database(String),
@@ -118,6 +161,10 @@ impl StoreError {
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::WrongKey => "wrong_key",
             StoreError::KeyMissing => "key_missing",
+            StoreError::KeyDamaged => "key_damaged",
+            StoreError::DatabaseMissing => "database_missing",
+            StoreError::LogWithoutDatabase => "log_without_database",
+            StoreError::DatabaseExists => "database_exists",
             StoreError::SecretStore(_) => "secret_store_failed",
             StoreError::Tampered { .. } => "tampered",
             StoreError::StoredCardInvalid(_) => "stored_card_invalid",
@@ -128,12 +175,32 @@ impl StoreError {
             StoreError::NotAllowed { .. } => "not_allowed",
             StoreError::WrongKind(_) => "wrong_kind",
             StoreError::DiskFull => "disk_full",
+            StoreError::ReadOnly => "read_only",
             StoreError::Busy => "busy",
             StoreError::Closed => "closed",
             StoreError::CannotOpen(_) => "cannot_open",
             StoreError::Random => "random_failed",
+            StoreError::Io(_) => "io_failed",
             StoreError::Database(_) => "database",
         }
+    }
+}
+
+impl StoreError {
+    /// The error a write gets when storage has this problem.
+    pub(crate) fn of_storage(problem: StorageProblem) -> StoreError {
+        match problem {
+            StorageProblem::Full => StoreError::DiskFull,
+            StorageProblem::ReadOnly => StoreError::ReadOnly,
+        }
+    }
+
+    /// Whether the failure may be the storage's (full or read-only) though
+    /// SQLite could not say so: SQLite reports a -shm or -wal it could not
+    /// create or grow as `SQLITE_IOERR_*` or `SQLITE_CANTOPEN`, never as
+    /// `SQLITE_FULL`.
+    pub(crate) fn may_be_storage(&self) -> bool {
+        matches!(self, StoreError::Io(_) | StoreError::CannotOpen(_))
     }
 }
 
@@ -145,8 +212,10 @@ impl From<rusqlite::Error> for StoreError {
                 detail: error.to_string(),
             },
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::CannotOpen) => StoreError::CannotOpen(error.to_string()),
+            Some(ErrorCode::SystemIoFailure) => StoreError::Io(error.to_string()),
             _ => StoreError::Database(error.to_string()),
         }
     }

@@ -55,6 +55,7 @@ impl Store {
         etag: Option<&str>,
         fetched_at: Timestamp,
     ) -> Result<HearingChanges, StoreError> {
+        self.writable()?;
         let before = self
             .hearing_cache()?
             .map(|cache| cache.hearings)
@@ -80,6 +81,7 @@ impl Store {
     /// (a `304 Not Modified`). Returns false if there is no cache to
     /// confirm.
     pub fn confirm_hearings(&mut self, fetched_at: Timestamp) -> Result<bool, StoreError> {
+        self.writable()?;
         let updated = self.conn.execute(
             "UPDATE hearing_cache SET fetched_at = ?1 WHERE slot = 1",
             [to_sql_time(fetched_at)],

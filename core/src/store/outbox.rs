@@ -10,6 +10,16 @@
 //! - a refused send is parked with its reason until the holder acts;
 //! - a send interrupted by a crash is queued again when the store opens.
 //!
+//! A row whose sealed columns do not read back (a damaged sector, a bad
+//! write) is that item's problem, never the outbox's: it is listed with
+//! what is in the clear (id, kind, times, state), an unreadable body as
+//! [`Submission::Unreadable`] (shown parked, [`ParkReason::Unreadable`]),
+//! an unreadable park reason as [`ParkReason::AnswerUnreadable`] and an
+//! unreadable receipt as [`OutboxItem::receipt_unreadable`]; `claim_next`
+//! parks an item it cannot send and takes the next one, in the same
+//! transaction. Such an item still holds later address changes until the
+//! holder discards it.
+//!
 //! Editing and discarding follow one rule: the wallet never rewrites or
 //! drops an item the portal might already hold. So they are allowed only
 //! before the first send starts (the key is kept: the portal has never
@@ -19,6 +29,8 @@
 //! delivery is in doubt — including one parked as not authorised after an
 //! earlier attempt whose answer was lost — can only be sent again, with
 //! the same key, which the portal answers as it answered the first time.
+//! The one exception is an item whose body cannot be read back: it can
+//! never be sent again, so it may be discarded whatever its history.
 
 use super::{Store, StoreError, from_sql_time, to_sql_time};
 use crate::outbox::{
@@ -26,7 +38,7 @@ use crate::outbox::{
     ParkReason, Receipt, Submission, body,
 };
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 const ITEM_COLUMNS: &str = "id, idempotency_key, kind, format_version, body_sealed, created_at, \
      state, attempts, next_attempt_at, last_failure, reason_sealed, sent_at, receipt_sealed";
@@ -62,20 +74,32 @@ const EARLIEST_DUE: &str = concat!(
 const IN_DOUBT: &str =
     "it may already have reached the court; it will be sent again until the court confirms it";
 
-/// Whether the portal may hold a parked item. A refusal of its content
-/// (`Refused`) or of its key (`KeyConflict`) is the portal's definite
-/// answer about this key. `NotAuthorized` only says the portal did not
-/// take *this* request: an earlier attempt whose answer was lost may
-/// have reached it. An answer outside the API (`UnexpectedAnswer`,
-/// `InvalidReceipt`) says nothing definite at all.
+/// Why an edit, resend or discard is refused for an item whose body
+/// cannot be read back.
+const UNREADABLE: &str = "it could not be read back from the phone's storage, so it can never be sent; discard it and submit it again";
+
+/// Whether the portal may hold a parked item (whose body reads back). A
+/// refusal of its content (`Refused`) or of its key (`KeyConflict`) is the
+/// portal's definite answer about this key. `NotAuthorized` only says the
+/// portal did not take *this* request: an earlier attempt whose answer was
+/// lost may have reached it. An answer outside the API
+/// (`UnexpectedAnswer`, `InvalidReceipt`) says nothing definite, nor does
+/// an answer that cannot be read back. An item parked as unreadable was
+/// held back before its next attempt, so only an earlier attempt could
+/// have reached the portal.
 fn may_be_held(reason: &ParkReason, attempts: u32) -> bool {
     match reason {
         ParkReason::NotAuthorized { .. } => attempts > 1,
-        // The portal answered this very request, but not as the API
-        // says: it may hold the item.
-        ParkReason::UnexpectedAnswer { .. } | ParkReason::InvalidReceipt => true,
+        ParkReason::UnexpectedAnswer { .. }
+        | ParkReason::InvalidReceipt
+        | ParkReason::AnswerUnreadable => true,
+        ParkReason::Unreadable => attempts > 0,
         ParkReason::Refused { .. } | ParkReason::KeyConflict => false,
     }
+}
+
+fn unreadable(item: &OutboxItem) -> bool {
+    matches!(item.submission, Submission::Unreadable { .. })
 }
 
 /// A stored row before its sealed columns are opened.
@@ -160,6 +184,7 @@ impl Store {
         submission: Submission,
         now: Timestamp,
     ) -> Result<OutboxItem, StoreError> {
+        self.writable()?;
         let key = new_idempotency_key();
         let kind = submission.kind();
         let body = body::encode(&submission).map_err(|e| StoreError::Database(e.to_string()))?;
@@ -235,24 +260,45 @@ impl Store {
 
     /// Takes the next item to send at `now` and marks it `sending`, with
     /// one more attempt counted, in one transaction. `None` if nothing may
-    /// go now.
+    /// go now. An item on the way whose body cannot be read back is parked
+    /// ([`ParkReason::Unreadable`]) in the same transaction, and the next
+    /// one is taken instead.
     pub fn claim_next(&mut self, now: Timestamp) -> Result<Option<OutboxItem>, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id: Option<i64> = tx
-            .query_row(NEXT_DUE, [to_sql_time(now)], |row| row.get(0))
-            .optional()?;
-        let Some(id) = id else {
-            return Ok(None);
+        self.writable()?;
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let claimed = loop {
+            let id: Option<i64> = tx
+                .query_row(NEXT_DUE, [to_sql_time(now)], |row| row.get(0))
+                .optional()?;
+            let Some(id) = id else {
+                break None;
+            };
+            let raw = tx.query_row(
+                &format!("SELECT {ITEM_COLUMNS} FROM outbox WHERE id = ?1"),
+                [id],
+                RawItem::from_row,
+            )?;
+            if self.read_body(&raw).is_some() {
+                tx.execute(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1,
+                         next_attempt_at = NULL
+                     WHERE id = ?1",
+                    [id],
+                )?;
+                break Some(id);
+            }
+            let reason = serde_json::to_vec(&ParkReason::Unreadable)
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            let sealed = self.seal("outbox.reason", &id_row(id), &reason)?;
+            tx.execute(
+                "UPDATE outbox SET state = 'needs_attention', reason_sealed = ?2,
+                     next_attempt_at = NULL
+                 WHERE id = ?1",
+                params![id, sealed],
+            )?;
         };
-        tx.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = NULL
-             WHERE id = ?1",
-            [id],
-        )?;
         tx.commit()?;
-        self.item(ItemId(id)).map(Some)
+        claimed.map(|id| self.item(ItemId(id))).transpose()
     }
 
     /// Records the portal's confirmation. Allowed from any unsent state:
@@ -264,6 +310,7 @@ impl Store {
         receipt: &Receipt,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         if item.state == ItemState::Sent {
             return Ok(());
@@ -290,6 +337,7 @@ impl Store {
         retry_after: Option<SignedDuration>,
         now: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         if item.state != ItemState::Sending {
             return Ok(None);
@@ -314,6 +362,7 @@ impl Store {
         failure_code: &str,
         now: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         if item.state != ItemState::Sending {
             return Ok(None);
@@ -331,6 +380,7 @@ impl Store {
     /// Parks an item the portal refused, with the reason the holder will
     /// see. Only a `sending` item can be refused.
     pub fn park(&mut self, id: ItemId, reason: &ParkReason) -> Result<(), StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         if item.state != ItemState::Sending {
             return Err(StoreError::NotAllowed {
@@ -353,6 +403,7 @@ impl Store {
     /// key: a parked item goes back in the queue; a queued one in backoff
     /// becomes due now.
     pub fn resend(&mut self, id: ItemId, now: Timestamp) -> Result<OutboxItem, StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         match item.state {
             ItemState::Queued | ItemState::NeedsAttention(_) => {}
@@ -360,6 +411,9 @@ impl Store {
             ItemState::Sent => {
                 return Err(not_allowed(id, "resent", "the court already has it"));
             }
+        }
+        if unreadable(&item) {
+            return Err(not_allowed(id, "resent", UNREADABLE));
         }
         self.conn.execute(
             "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, reason_sealed = NULL
@@ -395,6 +449,7 @@ impl Store {
     /// Makes every queued item waiting out a backoff due at `now`: the
     /// holder asked to send now. Returns how many were waiting.
     pub fn expedite(&mut self, now: Timestamp) -> Result<usize, StoreError> {
+        self.writable()?;
         Ok(self.conn.execute(
             "UPDATE outbox SET next_attempt_at = ?1 WHERE state = 'queued' AND next_attempt_at > ?1",
             [to_sql_time(now)],
@@ -410,19 +465,22 @@ impl Store {
         submission: Submission,
         now: Timestamp,
     ) -> Result<OutboxItem, StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         if item.kind() != submission.kind() {
             return Err(StoreError::WrongKind(id));
         }
         let key = match item.state {
+            ItemState::Sending => return Err(not_allowed(id, "edited", "it is being sent now")),
+            ItemState::Sent => return Err(not_allowed(id, "edited", "the court already has it")),
+            // Its content is unknown, so no edit can be judged against it.
+            _ if unreadable(&item) => return Err(not_allowed(id, "edited", UNREADABLE)),
             ItemState::Queued if item.attempts == 0 => item.idempotency_key,
             ItemState::NeedsAttention(ref reason) if may_be_held(reason, item.attempts) => {
                 return Err(not_allowed(id, "edited", IN_DOUBT));
             }
             ItemState::NeedsAttention(_) => new_idempotency_key(),
             ItemState::Queued => return Err(not_allowed(id, "edited", IN_DOUBT)),
-            ItemState::Sending => return Err(not_allowed(id, "edited", "it is being sent now")),
-            ItemState::Sent => return Err(not_allowed(id, "edited", "the court already has it")),
         };
         let body = body::encode(&submission)
             .map_err(|error| StoreError::StoredItemInvalid { id, error })?;
@@ -444,20 +502,25 @@ impl Store {
     /// Deletes an item the holder no longer wants sent. Allowed before its
     /// first send or after the portal refused it; see the module's rule.
     pub fn discard(&mut self, id: ItemId) -> Result<(), StoreError> {
+        self.writable()?;
         let item = self.item(id)?;
         match item.state {
-            ItemState::Queued if item.attempts == 0 => {}
-            ItemState::NeedsAttention(ref reason) if may_be_held(reason, item.attempts) => {
-                return Err(not_allowed(id, "discarded", IN_DOUBT));
-            }
-            ItemState::NeedsAttention(_) => {}
-            ItemState::Queued => return Err(not_allowed(id, "discarded", IN_DOUBT)),
             ItemState::Sending => {
                 return Err(not_allowed(id, "discarded", "it is being sent now"));
             }
             ItemState::Sent => {
                 return Err(not_allowed(id, "discarded", "the court already has it"));
             }
+            // It can never be sent again, whatever reached the portal
+            // before: keeping it protects nothing, and it would hold later
+            // address changes for ever.
+            _ if unreadable(&item) => {}
+            ItemState::Queued if item.attempts == 0 => {}
+            ItemState::NeedsAttention(ref reason) if may_be_held(reason, item.attempts) => {
+                return Err(not_allowed(id, "discarded", IN_DOUBT));
+            }
+            ItemState::NeedsAttention(_) => {}
+            ItemState::Queued => return Err(not_allowed(id, "discarded", IN_DOUBT)),
         }
         self.conn
             .execute("DELETE FROM outbox WHERE id = ?1", [id.0])?;
@@ -486,6 +549,7 @@ impl Store {
     /// Puts items whose send was interrupted (the app was killed while
     /// `sending`) back in the queue, due now. Their attempt stays counted.
     pub(super) fn requeue_interrupted(&self) -> Result<usize, StoreError> {
+        self.writable()?;
         Ok(self.conn.execute(
             "UPDATE outbox SET state = 'queued', next_attempt_at = ?1, last_failure = 'interrupted'
              WHERE state = 'sending'",
@@ -514,6 +578,9 @@ impl Store {
         Ok(earlier.map(ItemId))
     }
 
+    /// The item as the holder sees it. Only what SQL's constraints make
+    /// impossible is an error here; a sealed column that does not read
+    /// back is shown as this item's damage (see the module's rules).
     fn open_item(
         &self,
         raw: RawItem,
@@ -526,34 +593,30 @@ impl Store {
         let kind = ItemKind::from_code(&raw.kind).ok_or_else(|| damaged("kind"))?;
         let format_version =
             u32::try_from(raw.format_version).map_err(|_| damaged("format version"))?;
-        let body = self
-            .open_sealed(
-                "outbox.body",
-                &body_row(&raw.key, kind, format_version),
-                &raw.body,
-            )?
-            .to_vec();
-        let submission = body::decode(kind, format_version, &body)
-            .map_err(|error| StoreError::StoredItemInvalid { id, error })?;
+        let (submission, body) = self
+            .read_body(&raw)
+            .unwrap_or((Submission::Unreadable { kind }, Vec::new()));
+        let readable = !matches!(submission, Submission::Unreadable { .. });
+        let mut next_attempt_at = raw.next_attempt_at.map(from_sql_time).transpose()?;
         let state = match (raw.state.as_str(), &raw.reason) {
-            ("queued", _) => ItemState::Queued,
             ("sending", _) => ItemState::Sending,
             ("sent", _) => ItemState::Sent,
-            ("needs_attention", Some(sealed)) => {
-                let json = self.open_sealed("outbox.reason", &id_row(raw.id), sealed)?;
-                ItemState::NeedsAttention(
-                    serde_json::from_slice(&json).map_err(|_| damaged("reason"))?,
-                )
+            // Never sendable: shown parked now, as the next drain parks it.
+            ("queued" | "needs_attention", _) if !readable => {
+                next_attempt_at = None;
+                ItemState::NeedsAttention(ParkReason::Unreadable)
             }
+            ("queued", _) => ItemState::Queued,
+            ("needs_attention", Some(sealed)) => ItemState::NeedsAttention(
+                self.read_sealed_json("outbox.reason", raw.id, sealed)
+                    .unwrap_or(ParkReason::AnswerUnreadable),
+            ),
             _ => return Err(damaged("state")),
         };
-        let receipt = match &raw.receipt {
-            Some(sealed) => {
-                let json = self.open_sealed("outbox.receipt", &id_row(raw.id), sealed)?;
-                Some(serde_json::from_slice(&json).map_err(|_| damaged("receipt"))?)
-            }
-            None => None,
-        };
+        let receipt = raw
+            .receipt
+            .as_ref()
+            .map(|sealed| self.read_sealed_json::<Receipt>("outbox.receipt", raw.id, sealed));
         Ok(OutboxItem {
             id,
             idempotency_key: raw.key,
@@ -563,12 +626,37 @@ impl Store {
             created_at: from_sql_time(raw.created_at)?,
             state,
             attempts: u32::try_from(raw.attempts).map_err(|_| damaged("attempt count"))?,
-            next_attempt_at: raw.next_attempt_at.map(from_sql_time).transpose()?,
+            next_attempt_at,
             last_failure: raw.last_failure,
             sent_at: raw.sent_at.map(from_sql_time).transpose()?,
-            receipt,
+            receipt_unreadable: matches!(receipt, Some(None)),
+            receipt: receipt.flatten(),
             blocked_by,
         })
+    }
+
+    /// The submission and the exact body of a row, or `None` if its sealed
+    /// body does not open or does not decode: then it can never be sent.
+    fn read_body(&self, raw: &RawItem) -> Option<(Submission, Vec<u8>)> {
+        let kind = ItemKind::from_code(&raw.kind)?;
+        let version = u32::try_from(raw.format_version).ok()?;
+        let body = self
+            .open_sealed("outbox.body", &body_row(&raw.key, kind, version), &raw.body)
+            .ok()?
+            .to_vec();
+        let submission = body::decode(kind, version, &body).ok()?;
+        Some((submission, body))
+    }
+
+    /// A sealed JSON column of row `id`, or `None` if it does not read back.
+    fn read_sealed_json<T: serde::de::DeserializeOwned>(
+        &self,
+        column: &'static str,
+        id: i64,
+        sealed: &[u8],
+    ) -> Option<T> {
+        let json = self.open_sealed(column, &id_row(id), sealed).ok()?;
+        serde_json::from_slice(&json).ok()
     }
 }
 

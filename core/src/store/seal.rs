@@ -80,6 +80,14 @@ pub(crate) enum SealError {
     Unopenable,
 }
 
+/// Whether `sealed` has the shape of a sealed value of a
+/// `plaintext_len`-byte plaintext: the format byte, then exactly the
+/// nonce, ciphertext and tag. Only a value of that shape can tell a wrong
+/// key (it does not authenticate) from damage (it is not a sealed value).
+pub(crate) fn is_sealed_shape(sealed: &[u8], plaintext_len: usize) -> bool {
+    sealed.first() == Some(&FORMAT) && sealed.len() == 1 + NONCE_LEN + plaintext_len + TAG_LEN
+}
+
 /// Seals and opens column values under one database key.
 pub(crate) struct Sealer {
     cipher: XChaCha20Poly1305,
@@ -187,6 +195,18 @@ mod tests {
         for len in 0..sealed.len() {
             assert!(s.open(&CONTEXT, &sealed[..len]).is_err(), "length {len}");
         }
+    }
+
+    #[test]
+    fn the_shape_of_a_sealed_value_is_checked_without_the_key() {
+        let sealed = sealer(7).seal(&CONTEXT, b"secret").unwrap();
+        assert!(is_sealed_shape(&sealed, 6));
+        assert!(!is_sealed_shape(&sealed, 5));
+        assert!(!is_sealed_shape(&sealed[1..], 5));
+        let mut other_format = sealed.clone();
+        other_format[0] = 0x02;
+        assert!(!is_sealed_shape(&other_format, 6));
+        assert!(!is_sealed_shape(&[], 0));
     }
 
     #[test]

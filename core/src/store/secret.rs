@@ -5,7 +5,7 @@
 //! desktop stand-in for the CLI and tests: a file readable only by the
 //! user, which protects nothing from someone who can read the user's files.
 
-use crate::files::{FileError, create_private_dir, write_atomic};
+use crate::files::{FileError, create_private_dir, read_limited, write_atomic};
 use std::path::PathBuf;
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -38,6 +38,10 @@ pub enum SecretStoreError {
     /// The store failed for another reason, as the platform reported it.
     #[error("the phone's key store failed: {0}")]
     Failed(String),
+    /// What the store holds under the name cannot be a secret of ours (it
+    /// is larger than [`MAX_SECRET_LEN`]); it was not read.
+    #[error("the phone's key store holds a damaged secret")]
+    Damaged,
 }
 
 /// A secret store in a directory, one file per secret, each readable only
@@ -73,18 +77,12 @@ impl FileSecretStore {
 impl SecretStore for FileSecretStore {
     fn load(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretStoreError> {
         let path = self.path_of(name)?;
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => Zeroizing::new(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(file_failure(FileError::from_io("read", &path, e))),
-        };
-        if bytes.len() > MAX_SECRET_LEN {
-            return Err(SecretStoreError::Failed(format!(
-                "{} is larger than any secret",
-                path.display()
-            )));
+        match read_limited(&path, MAX_SECRET_LEN as u64, "secret") {
+            Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
+            Err(FileError::NotFound { .. }) => Ok(None),
+            Err(FileError::TooLarge { .. }) => Err(SecretStoreError::Damaged),
+            Err(other) => Err(file_failure(other)),
         }
-        Ok(Some(bytes))
     }
 
     fn save(&self, name: &str, secret: &[u8]) -> Result<(), SecretStoreError> {
@@ -126,9 +124,6 @@ mod tests {
             assert!(store.save(name, b"k").is_err(), "{name:?}");
         }
         std::fs::write(dir.path().join("big.secret"), vec![0; MAX_SECRET_LEN + 1]).unwrap();
-        assert!(matches!(
-            store.load("big"),
-            Err(SecretStoreError::Failed(_))
-        ));
+        assert_eq!(store.load("big"), Err(SecretStoreError::Damaged));
     }
 }

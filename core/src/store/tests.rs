@@ -2,20 +2,24 @@
 //! app, must equal a fresh database and keep its data.
 
 use super::*;
+use crate::files::StorageProblem;
 use crate::outbox::{CheckIn, ItemState, ParkReason};
 use crate::store::card::TrustData;
 use crate::trust::ListFloor;
 
-struct Keys(std::sync::Mutex<Option<Vec<u8>>>);
+/// A secret store in memory, by name.
+#[derive(Default)]
+struct Keys(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
 
 impl SecretStore for Keys {
-    fn load(&self, _: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretStoreError> {
-        let key = self.0.lock().map_err(|_| SecretStoreError::Locked)?;
-        Ok(key.clone().map(Zeroizing::new))
+    fn load(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretStoreError> {
+        let keys = self.0.lock().map_err(|_| SecretStoreError::Locked)?;
+        Ok(keys.get(name).cloned().map(Zeroizing::new))
     }
 
-    fn save(&self, _: &str, secret: &[u8]) -> Result<(), SecretStoreError> {
-        *self.0.lock().map_err(|_| SecretStoreError::Locked)? = Some(secret.to_vec());
+    fn save(&self, name: &str, secret: &[u8]) -> Result<(), SecretStoreError> {
+        let mut keys = self.0.lock().map_err(|_| SecretStoreError::Locked)?;
+        keys.insert(name.to_owned(), secret.to_vec());
         Ok(())
     }
 }
@@ -23,7 +27,7 @@ impl SecretStore for Keys {
 /// A store at `version`, made with the migrations of that time, without
 /// the upgrade `Store::open` would run.
 fn store_at(path: &Path, keys: &Keys, version: i64) -> Store {
-    let key = key_for_new_database(keys).unwrap();
+    let key = key_for_creation(keys).unwrap();
     let sealer = Sealer::new(&key);
     let mut conn = Connection::open(path).unwrap();
     set_durable_pragmas(&conn).unwrap();
@@ -33,6 +37,7 @@ fn store_at(path: &Path, keys: &Keys, version: i64) -> Store {
         sealer,
         path: path.to_owned(),
         retry: RetryPolicy::default(),
+        read_only: None,
     }
 }
 
@@ -105,12 +110,12 @@ fn fill_version_1(store: &mut Store) -> Vec<crate::outbox::OutboxItem> {
 #[test]
 fn every_earlier_version_migrates_to_the_fresh_schema_with_its_data() {
     let dir = tempfile::tempdir().unwrap();
-    let fresh_keys = Keys(std::sync::Mutex::new(None));
+    let fresh_keys = Keys::default();
     let fresh = Store::open(&dir.path().join("fresh.sqlite"), &fresh_keys).unwrap();
     let expected = schema_of(&fresh);
     for version in 1..SCHEMA_VERSION {
         let path = dir.path().join(format!("v{version}.sqlite"));
-        let keys = Keys(std::sync::Mutex::new(None));
+        let keys = Keys::default();
         let mut old = store_at(&path, &keys, version);
         assert_eq!(old.schema_version().unwrap(), version);
         assert_ne!(
@@ -137,7 +142,7 @@ fn every_earlier_version_migrates_to_the_fresh_schema_with_its_data() {
 fn a_failed_migration_leaves_the_previous_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wallet.sqlite");
-    let keys = Keys(std::sync::Mutex::new(None));
+    let keys = Keys::default();
     let mut store = store_at(&path, &keys, 1);
     // A table the version-2 migration is about to create makes it fail
     // half way; its transaction must leave nothing behind.
@@ -147,4 +152,60 @@ fn a_failed_migration_leaves_the_previous_version() {
         .unwrap();
     assert!(schema::upgrade(&mut store.conn, 1).is_err());
     assert_eq!(store.schema_version().unwrap(), 1);
+}
+
+#[test]
+fn issue_14_2_sqlite_storage_failures_are_their_own_errors() {
+    use rusqlite::ffi;
+    let from = |code| StoreError::from(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None));
+    assert_eq!(from(ffi::SQLITE_FULL).code(), "disk_full");
+    assert_eq!(from(ffi::SQLITE_READONLY).code(), "read_only");
+    assert_eq!(from(ffi::SQLITE_READONLY_CANTINIT).code(), "read_only");
+    assert_eq!(from(ffi::SQLITE_READONLY_DIRECTORY).code(), "read_only");
+    // What SQLite says when it cannot make or grow the -shm or -wal (or
+    // sync them): an I/O error, whose cause the folder's probe decides.
+    for code in [
+        ffi::SQLITE_IOERR,
+        ffi::SQLITE_IOERR_SHMSIZE,
+        ffi::SQLITE_IOERR_SHMOPEN,
+        ffi::SQLITE_IOERR_SHMMAP,
+        ffi::SQLITE_IOERR_WRITE,
+        ffi::SQLITE_IOERR_FSYNC,
+        ffi::SQLITE_IOERR_TRUNCATE,
+        ffi::SQLITE_CANTOPEN,
+    ] {
+        let error = from(code);
+        assert!(error.may_be_storage(), "{code}: {error}");
+        let full = diagnose_with(from(code), || Some(StorageProblem::Full));
+        assert_eq!(full.code(), "disk_full", "{code}");
+        let read_only = diagnose_with(from(code), || Some(StorageProblem::ReadOnly));
+        assert_eq!(read_only.code(), "read_only", "{code}");
+        // A probe that finds nothing wrong leaves the error as it was.
+        assert_eq!(diagnose_with(from(code), || None).code(), error.code());
+    }
+    // Nothing else is put down to storage, whatever a probe would say.
+    for code in [
+        ffi::SQLITE_CORRUPT,
+        ffi::SQLITE_NOTADB,
+        ffi::SQLITE_BUSY,
+        ffi::SQLITE_ERROR,
+    ] {
+        let diagnosed = diagnose_with(from(code), || panic!("probed for {code}"));
+        assert!(!matches!(
+            diagnosed,
+            StoreError::DiskFull | StoreError::ReadOnly
+        ));
+    }
+    // The probe of a healthy folder finds nothing and leaves nothing.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(probe_storage(dir.path()), None);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn the_uri_of_a_read_only_view_names_the_file_exactly() {
+    assert_eq!(
+        immutable_uri(Path::new("/data/my wallet/w?#%.db")).unwrap(),
+        "file:/data/my%20wallet/w%3F%23%25.db?immutable=1"
+    );
 }

@@ -11,6 +11,7 @@ pub use error::WalletError;
 pub(crate) use error::device_key_message;
 
 use crate::device::DeviceSigner;
+use crate::files::StorageProblem;
 use crate::outbox::{AddressChange, CheckIn, ItemId, OutboxItem};
 use crate::sc1::LivePresentation;
 use crate::store::{Enrollment, HearingCache, LoadedCard, SecretStore, StoreThread};
@@ -117,6 +118,38 @@ impl Wallet {
             lost if lost.is_lost() => Err(WalletError::DeviceKey(lost)),
             _ => Ok(()),
         }
+    }
+
+    /// Starts over with a new, empty wallet, then opens it as
+    /// [`Wallet::open`] does. Only for a holder whose wallet data is gone
+    /// ([`StoreError::DatabaseMissing`](crate::store::StoreError::DatabaseMissing))
+    /// and who confirmed it: see [`Store::start_over`](crate::store::Store::start_over),
+    /// which never replaces a database that holds anything.
+    pub async fn start_over(setup: WalletSetup) -> Result<Wallet, WalletError> {
+        let WalletSetup {
+            database,
+            secrets,
+            device_key,
+            roots,
+            sync,
+        } = setup;
+        let secrets = StoreThread::start_over(database.clone(), secrets).await?;
+        Wallet::open(WalletSetup {
+            database,
+            secrets,
+            device_key,
+            roots,
+            sync,
+        })
+        .await
+    }
+
+    /// Why the wallet's data is open read-only (the phone's storage is full
+    /// or read-only), or `None` if it can be written. While it is, the
+    /// card, hearings and outbox read as usual and every change is refused
+    /// with `disk_full` or `read_only` before anything is written.
+    pub fn storage_problem(&self) -> Option<StorageProblem> {
+        self.store.storage_problem()
     }
 
     /// Enrolls with the printed card's QR text and the activation code.

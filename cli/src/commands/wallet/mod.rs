@@ -10,12 +10,12 @@ pub use views::{ItemJson, SyncJson, change_lines, upcoming_hearings};
 use super::present::terminal_style;
 use crate::Outcome;
 use crate::args::{
-    CheckInArgs, EnrollArgs, HearingsArgs, MoveArgs, SyncArgs, WalletArgs, WalletCommand,
-    WalletQrArgs,
+    CheckInArgs, EnrollArgs, HearingsArgs, MoveArgs, StartOverArgs, SyncArgs, WalletArgs,
+    WalletCommand, WalletQrArgs,
 };
 use crate::output::human;
 use anyhow::{Context, Result, anyhow};
-use docket_core::files::write_atomic;
+use docket_core::files::{StorageProblem, write_atomic};
 use docket_core::hearings::staleness;
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
@@ -41,6 +41,9 @@ async fn run(args: &WalletArgs) -> Result<Outcome> {
     if let WalletCommand::Enroll(enroll_args) = &args.command {
         return enroll(args, enroll_args).await;
     }
+    if let WalletCommand::StartOver(start_over_args) = &args.command {
+        return start_over(args, start_over_args).await;
+    }
     let profile = Profile::existing(&args.profile)?;
     let wallet = profile.wallet(SyncConfig::default()).await?;
     // Commands that sign say it in their error instead.
@@ -50,7 +53,7 @@ async fn run(args: &WalletArgs) -> Result<Outcome> {
         warn_about_device_key(&profile, &wallet.last_device_key_state());
     }
     match &args.command {
-        WalletCommand::Enroll(_) => unreachable_enroll(),
+        WalletCommand::Enroll(_) | WalletCommand::StartOver(_) => unreachable_enroll(),
         WalletCommand::Show => show(&wallet, args.json).await,
         WalletCommand::Qr(qr_args) => qr(&wallet, qr_args, args.json).await,
         WalletCommand::Hearings(h) => hearings(&wallet, h, args.json).await,
@@ -101,7 +104,27 @@ fn warn_about_device_key(profile: &Profile, state: &DeviceKeyState) {
 }
 
 fn unreachable_enroll() -> Result<Outcome> {
-    Err(anyhow!("internal error: enroll dispatched twice"))
+    Err(anyhow!(
+        "internal error: enroll or start-over dispatched twice"
+    ))
+}
+
+/// The holder's explicit way out when the wallet data is gone but its key
+/// stayed (see `Store::start_over`): a new, empty wallet.
+async fn start_over(args: &WalletArgs, start_over: &StartOverArgs) -> Result<Outcome> {
+    if !start_over.yes {
+        return Err(anyhow!(
+            "starting over makes a new, empty wallet, and the lost wallet's queued items cannot be recovered by it; pass --yes to confirm"
+        ));
+    }
+    let profile = Profile::existing(&args.profile)?;
+    profile.start_over(SyncConfig::default()).await?;
+    if args.json {
+        println!("{}", json!({ "started_over": true }));
+    } else {
+        println!("Started over with a new, empty wallet; enroll again to add your card.");
+    }
+    Ok(Outcome::Success)
 }
 
 async fn enroll(args: &WalletArgs, enroll: &EnrollArgs) -> Result<Outcome> {
@@ -172,6 +195,7 @@ async fn show(wallet: &Wallet, as_json: bool) -> Result<Outcome> {
                 "last_synced_at": enrollment.as_ref().and_then(|e| e.last_synced_at).map(|t| t.to_string()),
                 "pending": pending.len(),
                 "device_key": wallet.last_device_key_state().code(),
+                "storage_problem": wallet.storage_problem().map(storage_problem_code),
             }))?
         );
         return Ok(Outcome::Success);
@@ -186,7 +210,24 @@ async fn show(wallet: &Wallet, as_json: bool) -> Result<Outcome> {
         println!("Portal: {} (last synced {synced})", enrollment.portal_url);
     }
     println!("Waiting to be sent: {}", pending.len());
+    if let Some(problem) = wallet.storage_problem() {
+        println!(
+            "Storage: {}; shown as saved, nothing new can be saved until that changes.",
+            match problem {
+                StorageProblem::Full => "full",
+                StorageProblem::ReadOnly => "read-only",
+            }
+        );
+    }
     Ok(Outcome::Success)
+}
+
+/// The stable code of a storage problem, as the store's errors name it.
+fn storage_problem_code(problem: StorageProblem) -> &'static str {
+    match problem {
+        StorageProblem::Full => "disk_full",
+        StorageProblem::ReadOnly => "read_only",
+    }
 }
 
 async fn qr(wallet: &Wallet, args: &WalletQrArgs, as_json: bool) -> Result<Outcome> {

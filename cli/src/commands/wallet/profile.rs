@@ -87,6 +87,16 @@ impl Profile {
 
     /// Opens the wallet (with no key at all when `device.key` is gone).
     pub async fn wallet(&self, sync: SyncConfig) -> Result<Wallet> {
+        Ok(Wallet::open(self.setup(sync)?).await?)
+    }
+
+    /// Starts over with a new, empty wallet (see `Wallet::start_over`).
+    pub async fn start_over(&self, sync: SyncConfig) -> Result<Wallet> {
+        Ok(Wallet::start_over(self.setup(sync)?).await?)
+    }
+
+    /// What the wallet opens with; no key at all when `device.key` is gone.
+    fn setup(&self, sync: SyncConfig) -> Result<WalletSetup> {
         let key: Arc<dyn DeviceSigner + Send + Sync> = if self.file(DEVICE_KEY).exists() {
             let pem = read_text_limited(&self.file(DEVICE_KEY), KEY_FILE_MAX, "device key")?;
             Arc::new(SoftwareDeviceKey::from_pkcs8_pem(&pem).with_context(|| {
@@ -105,14 +115,13 @@ impl Profile {
                 Vec::new()
             };
         let secrets = FileSecretStore::new(self.file(SECRETS))?;
-        Ok(Wallet::open(WalletSetup {
+        Ok(WalletSetup {
             database: self.file(DATABASE),
             secrets: Box::new(secrets),
             device_key: key,
             roots,
             sync,
         })
-        .await?)
     }
 
     /// The device key file, for messages.

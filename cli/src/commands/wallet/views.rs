@@ -2,7 +2,7 @@
 //! documented in `docket wallet --help`), a few plain lines for people.
 
 use docket_core::hearings::{Hearing, HearingChanges, Staleness, upcoming};
-use docket_core::outbox::{ItemState, OutboxItem, Submission};
+use docket_core::outbox::{ItemKind, ItemState, OutboxItem, Submission};
 use docket_core::portal_api::SubmissionReceipt;
 use docket_core::sync::{HearingsRefresh, ItemOutcome, ListRefresh, SyncReport, SyncStop};
 use jiff::Timestamp;
@@ -32,6 +32,9 @@ pub struct ItemJson {
     pub reference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
+    /// Sent, but its stored receipt could not be read back.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub receipt_unreadable: bool,
 }
 
 /// Why an item needs the holder.
@@ -71,6 +74,7 @@ impl ItemJson {
                 .and_then(|r| r.reference.clone())
                 .filter(|r| SubmissionReceipt::is_valid_reference(item.kind(), r)),
             received_at: item.receipt.as_ref().map(|r| r.received_at.to_string()),
+            receipt_unreadable: item.receipt_unreadable,
         }
     }
 
@@ -78,6 +82,9 @@ impl ItemJson {
         let mut line = format!("#{:<4} {:<22} {:<15}", self.id, self.summary, self.state);
         if let Some(reference) = &self.reference {
             line.push_str(&format!(" receipt {reference}"));
+        }
+        if self.receipt_unreadable {
+            line.push_str(" (receipt unreadable)");
         }
         if self.attempts > 0 && self.state != "sent" {
             line.push_str(&format!(" ({} attempts", self.attempts));
@@ -104,6 +111,10 @@ fn summary(submission: &Submission) -> String {
             change.address().city(),
             change.address().state().code()
         ),
+        Submission::Unreadable { kind } => match kind {
+            ItemKind::CheckIn => "unreadable check-in".to_owned(),
+            ItemKind::AddressChange => "unreadable move".to_owned(),
+        },
     }
 }
 
