@@ -492,18 +492,50 @@ async fn downloads_send_the_etags_kept_and_a_304_is_already_current() {
     );
     assert_eq!(officer.freshness(now()).last_update, Some(now()));
 
-    // The portal publishes a newer status list: it is installed.
+    // The same lists given another way keep their tags; a newer one given
+    // another way has none, so the next download asks for it in full.
+    officer
+        .install_lists(trust_list_bytes(), status_list_bytes(), now())
+        .unwrap();
+    assert!(officer.etags().trust_list.is_some());
+    assert!(officer.etags().status_list.is_some());
+    officer
+        .install_lists(trust_list_bytes(), status_list_with(8), now())
+        .unwrap();
+    assert!(officer.etags().trust_list.is_some());
+    assert_eq!(officer.etags().status_list, None);
     server.lists.lock().unwrap()[1] = status_list_with(8);
+    assert_eq!(
+        update(&mut officer, &client).await,
+        (ListOutcome::AlreadyCurrent, ListOutcome::AlreadyCurrent)
+    );
+    assert_eq!(
+        server.take_requests(),
+        [
+            (
+                "/v1/trust-list".to_owned(),
+                Some(etag_of(&trust_list_bytes()))
+            ),
+            ("/v1/status-list".to_owned(), None)
+        ]
+    );
+    assert_eq!(
+        officer.etags().status_list,
+        Some(etag_of(&status_list_with(8)))
+    );
+
+    // The portal publishes a newer status list: it is installed.
+    server.lists.lock().unwrap()[1] = status_list_with(9);
     assert_eq!(
         update(&mut officer, &client).await,
         (
             ListOutcome::AlreadyCurrent,
-            ListOutcome::Installed { sequence: 8 }
+            ListOutcome::Installed { sequence: 9 }
         )
     );
     server.take_requests();
 
-    // The portal goes back to an older one: refused, 8 kept.
+    // The portal goes back to an older one: refused, 9 kept.
     server.lists.lock().unwrap()[1] = status_list_bytes();
     let (_, status) = update(&mut officer, &client).await;
     assert!(
@@ -516,7 +548,7 @@ async fn downloads_send_the_etags_kept_and_a_304_is_already_current() {
             .status_list
             .meta
             .map(|m| m.sequence),
-        Some(8)
+        Some(9)
     );
 }
 

@@ -451,7 +451,12 @@ impl Update {
         match install(&mut self.store, kind, &bytes, now) {
             Ok(outcome) => {
                 *self.problems.slot(kind) = None;
-                *self.downloads.etag(kind) = etag;
+                // A tag names the bytes installed: a new list takes its own
+                // (none if it came another way); the same bytes keep theirs
+                // unless the portal sent a tag with them.
+                if outcome == InstallOutcome::Installed || etag.is_some() {
+                    *self.downloads.etag(kind) = etag;
+                }
                 match (outcome, installed(&self.store, kind)) {
                     (InstallOutcome::Installed, Some(sequence)) => {
                         self.new_files.push((kind, bytes));
