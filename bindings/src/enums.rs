@@ -6,6 +6,7 @@
 use docket_core::hearings::{
     HearingKind as CoreHearingKind, HearingStatus as CoreHearingStatus, StalenessLevel,
 };
+use docket_core::officer::{ListOutcome as CoreListOutcome, ListState as CoreListState};
 use docket_core::outbox::{ItemKind, ItemState};
 use docket_core::sync::{ListRefresh, SyncStop as CoreSyncStop};
 use docket_core::verify::PresentationForm;
@@ -207,6 +208,78 @@ impl From<&ListRefresh> for ListUpdate {
     }
 }
 
+/// Where one of the officer's lists stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ListState {
+    /// Installed, not expired, and young enough to check cards offline.
+    Fresh,
+    /// Installed but older than allowed offline (30 days for the trust
+    /// list, 72 hours for the status list): update before checking.
+    Stale,
+    /// Installed but past its expiry.
+    Expired,
+    /// Not installed: never downloaded, or refused.
+    Missing,
+}
+
+impl From<CoreListState> for ListState {
+    fn from(state: CoreListState) -> Self {
+        match state {
+            CoreListState::Fresh => ListState::Fresh,
+            CoreListState::Stale => ListState::Stale,
+            CoreListState::Expired => ListState::Expired,
+            CoreListState::Missing => ListState::Missing,
+        }
+    }
+}
+
+/// What the officer's update did to one list.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ListOutcome {
+    /// A newer list was installed.
+    Installed {
+        /// Its sequence number.
+        sequence: u64,
+    },
+    /// The list installed is the newest (the portal answered 304, or sent
+    /// the same list).
+    AlreadyCurrent,
+    /// The list was refused (older, badly signed, expired, ...); the
+    /// installed one is kept.
+    Refused {
+        /// Stable code, e.g. `status_list_rolled_back`.
+        code: String,
+        /// Why, in English.
+        message: String,
+    },
+    /// The list could not be downloaded; the installed one is kept.
+    Failed {
+        /// Stable code, e.g. `offline`, `timed_out`.
+        code: String,
+        /// Why, in English.
+        message: String,
+    },
+}
+
+impl From<&CoreListOutcome> for ListOutcome {
+    fn from(outcome: &CoreListOutcome) -> Self {
+        match outcome {
+            CoreListOutcome::Installed { sequence } => ListOutcome::Installed {
+                sequence: *sequence,
+            },
+            CoreListOutcome::AlreadyCurrent => ListOutcome::AlreadyCurrent,
+            CoreListOutcome::Refused(error) => ListOutcome::Refused {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
+            CoreListOutcome::Failed(error) => ListOutcome::Failed {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +305,27 @@ mod tests {
             ListUpdate::Failed {
                 reason: "no connection".to_owned()
             }
+        );
+    }
+
+    #[test]
+    fn each_officer_list_outcome_keeps_its_code() {
+        use docket_core::sync::{CallError, Transport};
+        let refused = ListOutcome::from(&CoreListOutcome::Refused(TrustError::RolledBack {
+            kind: ListKind::StatusList,
+            installed: 8,
+            offered: 7,
+        }));
+        assert!(
+            matches!(&refused, ListOutcome::Refused { code, message } if code == "status_list_rolled_back" && message.contains("older")),
+            "{refused:?}"
+        );
+        let failed = ListOutcome::from(&CoreListOutcome::Failed(CallError::Transport(
+            Transport::TimedOut,
+        )));
+        assert!(
+            matches!(&failed, ListOutcome::Failed { code, .. } if code == "timed_out"),
+            "{failed:?}"
         );
     }
 }

@@ -3,6 +3,7 @@
 //! `message` a holder or officer can act on.
 
 use docket_core::device::SignerError;
+use docket_core::officer::OfficerError;
 use docket_core::sc1::LiveError;
 use docket_core::store::StoreError;
 use docket_core::sync::{EnrollError, SyncError};
@@ -20,11 +21,12 @@ pub enum DocketError {
         /// What to tell the holder.
         message: String,
     },
-    /// The wallet's data could not be read or written; the file was left
-    /// as it is.
+    /// The wallet's or the officer's data could not be read or written;
+    /// the file was left as it is.
     #[error("{message}")]
     Storage {
-        /// Stable code, e.g. `key_missing`, `corrupt`, `busy`.
+        /// Stable code, e.g. `key_missing`, `corrupt`, `busy`,
+        /// `officer_state_damaged`, `disk_full`.
         code: String,
         /// What to tell the holder.
         message: String,
@@ -85,6 +87,15 @@ impl DocketError {
 
 impl From<StoreError> for DocketError {
     fn from(error: StoreError) -> Self {
+        DocketError::Storage {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<OfficerError> for DocketError {
+    fn from(error: OfficerError) -> Self {
         DocketError::Storage {
             code: error.code().to_owned(),
             message: error.to_string(),

@@ -3,11 +3,15 @@
 //! (`*_unix`) or ISO 8601 text where the zone matters (hearings).
 
 use crate::enums::{
-    CodeForm, Freshness, HearingKind, HearingStatus, ListUpdate, OutboxKind, OutboxState, SyncStop,
+    CodeForm, Freshness, HearingKind, HearingStatus, ListOutcome, ListState, ListUpdate,
+    OutboxKind, OutboxState, SyncStop,
 };
 use docket_core::hearings::{Hearing, HearingChanges};
+use docket_core::officer::{
+    Freshness as CoreFreshness, ListFreshness as CoreListFreshness, UpdateReport,
+};
 use docket_core::outbox::{ItemState, OutboxItem};
-use docket_core::verify::{HolderView, Verdict};
+use docket_core::verify::{HolderView, Reason, Verdict};
 use jiff::Timestamp;
 
 /// The holder fields of a card, as an officer's screen or the wallet's
@@ -68,6 +72,15 @@ pub struct ReasonView {
     pub message: String,
 }
 
+impl From<&Reason> for ReasonView {
+    fn from(reason: &Reason) -> Self {
+        ReasonView {
+            code: reason.code().to_owned(),
+            message: reason.to_string(),
+        }
+    }
+}
+
 /// A verification's answer.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VerdictView {
@@ -87,14 +100,7 @@ impl From<&Verdict> for VerdictView {
     fn from(verdict: &Verdict) -> Self {
         VerdictView {
             valid: verdict.is_valid(),
-            reasons: verdict
-                .reasons
-                .iter()
-                .map(|reason| ReasonView {
-                    code: reason.code().to_owned(),
-                    message: reason.to_string(),
-                })
-                .collect(),
+            reasons: verdict.reasons.iter().map(ReasonView::from).collect(),
             holder: verdict.holder.as_ref().map(HolderFields::from),
             form: verdict.form.map(CodeForm::from),
             checked_at_unix: verdict.checked_at.as_second(),
@@ -303,4 +309,85 @@ pub struct SyncSummary {
     pub trust_list: ListUpdate,
     /// What the pass did to the status list.
     pub status_list: ListUpdate,
+}
+
+/// One of the officer's lists, for its freshness screen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ListFreshness {
+    /// Fresh, stale, expired or missing.
+    pub state: ListState,
+    /// Its sequence number, when installed.
+    pub sequence: Option<u64>,
+    /// When it was issued, when installed.
+    pub issued_at_unix: Option<i64>,
+    /// When it expires, when installed.
+    pub expires_at_unix: Option<i64>,
+    /// Seconds since it was issued, when installed (negative if this
+    /// phone's clock is behind).
+    pub age_seconds: Option<i64>,
+}
+
+impl From<&CoreListFreshness> for ListFreshness {
+    fn from(list: &CoreListFreshness) -> Self {
+        ListFreshness {
+            state: list.state.into(),
+            sequence: list.meta.map(|m| m.sequence),
+            issued_at_unix: list.meta.map(|m| m.issued_at.as_second()),
+            expires_at_unix: list.meta.map(|m| m.expires_at.as_second()),
+            age_seconds: list.age.map(|age| age.as_secs()),
+        }
+    }
+}
+
+/// Whether the officer's phone is ready to check cards offline, and why
+/// not.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OfficerFreshness {
+    /// Both lists installed, neither stale nor expired, the clock not
+    /// behind them: a card checked now meets no list problem.
+    pub ready: bool,
+    /// Why not ready, in order (empty when ready): the sentences to show.
+    pub reasons: Vec<ReasonView>,
+    /// The trust list.
+    pub trust_list: ListFreshness,
+    /// The status (revocation) list.
+    pub status_list: ListFreshness,
+    /// When an update last left both lists current.
+    pub last_update_unix: Option<i64>,
+    /// This phone's clock is behind the lists' issue time.
+    pub clock_behind: bool,
+}
+
+impl From<&CoreFreshness> for OfficerFreshness {
+    fn from(freshness: &CoreFreshness) -> Self {
+        OfficerFreshness {
+            ready: freshness.is_ready(),
+            reasons: freshness.reasons.iter().map(ReasonView::from).collect(),
+            trust_list: ListFreshness::from(&freshness.trust_list),
+            status_list: ListFreshness::from(&freshness.status_list),
+            last_update_unix: freshness.last_update.map(|t| t.as_second()),
+            clock_behind: freshness.clock_behind,
+        }
+    }
+}
+
+/// What an update of the officer's lists did, and where they stand now.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ListsUpdate {
+    /// The trust list.
+    pub trust_list: ListOutcome,
+    /// The status list.
+    pub status_list: ListOutcome,
+    /// Freshness after the update.
+    pub freshness: OfficerFreshness,
+}
+
+impl ListsUpdate {
+    pub(crate) fn new(report: &UpdateReport, freshness: &CoreFreshness) -> Self {
+        ListsUpdate {
+            trust_list: ListOutcome::from(&report.trust_list),
+            status_list: ListOutcome::from(&report.status_list),
+            freshness: OfficerFreshness::from(freshness),
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use crate::enums::ListUpdate;
 use crate::error::DocketError;
+use crate::officer::parse_root_keys;
 use crate::platform::{
     ForeignSecrets, ForeignSigner, KeyStore, LogLevel, SecretStore, log, platform_call,
     signer_error,
@@ -12,7 +13,6 @@ use crate::records::{
     OutboxItemView, QrCode, SyncSummary, VerdictView,
 };
 use crate::runtime::run;
-use crate::verifier::parse_root_keys;
 use docket_core::hearings::{staleness, upcoming};
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, OutboxItem, RetryPolicy, UsAddress};
 use docket_core::qr::QrMatrix;

@@ -32,6 +32,9 @@ pub enum Command {
     /// Check cards as an officer would, offline. Exit 0 if every card is
     /// valid, 1 if any is not, 2 on a usage or I/O error.
     Verify(VerifyArgs),
+    /// The officer's phone on this computer: download the lists from the
+    /// portal, then check cards offline, remembering what it has seen.
+    Officer(OfficerArgs),
     /// Decode every QR code in images (any content): text, version and
     /// position. Exit 0 if every image holds a code, 1 if one does not.
     Scan(ScanArgs),
@@ -365,6 +368,65 @@ pub struct VerifyArgs {
     /// codes already scanned). Default: DIR/verifier-state.json.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OfficerArgs {
+    #[command(subcommand)]
+    pub command: OfficerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// Download the trust and status lists from the portal and install
+    /// them. Exit 0 when ready to check cards offline, 1 when not.
+    Update(OfficerUpdateArgs),
+    /// Check cards offline with the lists last downloaded, as `verify`
+    /// does (same exit codes and JSON); warns when not ready.
+    Check(OfficerCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OfficerUpdateArgs {
+    /// The officer's directory: state, lists and the pinned root (created
+    /// if missing, readable only by you).
+    #[arg(long, value_name = "DIR")]
+    pub state: PathBuf,
+    /// The portal's address, e.g. https://portal.example.gov.
+    #[arg(long, value_name = "URL")]
+    pub portal: String,
+    /// The issuer's root public key (hex, or a file holding it), obtained
+    /// out of band; pinned in DIR/root.pub on first use. Required until a
+    /// root is pinned; a different one is refused afterwards.
+    #[arg(long, value_name = "HEX|FILE")]
+    pub root: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OfficerCheckArgs {
+    /// The officer's directory, as `officer update` made it.
+    #[arg(long, value_name = "DIR")]
+    pub state: PathBuf,
+    /// SC1 text to verify.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "images",
+        required_unless_present = "images"
+    )]
+    pub text: Option<String>,
+    /// Images (PNG, JPEG) with a QR code to verify.
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<PathBuf>,
+    /// One JSON object per input, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Verify as of this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ mod commands;
 mod images;
 mod output;
 
-use args::{Cli, Command, DeviceCommand, IssuerCommand};
+use args::{Cli, Command, DeviceCommand, IssuerCommand, OfficerCommand};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -35,7 +35,9 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::NotValid | Outcome::Unsent) => ExitCode::from(EXIT_NOT_VALID),
+        Ok(Outcome::NotValid | Outcome::Unsent | Outcome::NotReady) => {
+            ExitCode::from(EXIT_NOT_VALID)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(EXIT_ERROR)
@@ -75,6 +77,8 @@ pub enum Outcome {
     NotValid,
     /// `wallet sync` ran but left items unsent.
     Unsent,
+    /// `officer update` ran but the officer is not ready to check offline.
+    NotReady,
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -91,6 +95,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Present(a) => commands::present::present(&a),
         Command::Qr(a) => commands::present::qr(&a),
         Command::Verify(a) => commands::verify::verify(&a),
+        Command::Officer(a) => match a.command {
+            OfficerCommand::Update(a) => commands::officer::update(&a),
+            OfficerCommand::Check(a) => commands::officer::check(&a),
+        },
         Command::Scan(a) => commands::scan::scan(&a),
         Command::Wallet(a) => commands::wallet::wallet(&a),
         Command::Demo(a) => commands::demo::demo(&a),

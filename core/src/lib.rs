@@ -9,6 +9,8 @@
 //! - [`device`] — the P-256 device key a bound card names;
 //! - [`trust`] — issuer keys, trust list, status list, trust store;
 //! - [`verify`] — the officer's offline procedure and its verdict;
+//! - [`officer`] — the officer's facade: durable floors and replay memory,
+//!   list downloads, freshness;
 //! - [`qr`] — QR matrices, PNG/SVG/terminal rendering, reading images;
 //! - [`encoding`] — Base45, Crockford Base32, the bounds-checked reader;
 //! - [`files`] — bounded reads, the one atomic write, private key files;
@@ -26,6 +28,7 @@ pub mod device;
 pub mod encoding;
 pub mod files;
 pub mod hearings;
+pub mod officer;
 pub mod outbox;
 pub mod portal_api;
 pub mod qr;

@@ -35,10 +35,11 @@ pub const ROOT_KEY: &str = "root.key";
 pub const ROOT_PUB: &str = "root.pub";
 /// The issuer private key (PKCS#8 PEM, 0600).
 pub const ISSUER_KEY: &str = "issuer.key";
-/// The signed trust list.
-pub const TRUST_LIST: &str = "trust-list.sctl";
-/// The signed status list.
-pub const STATUS_LIST: &str = "status-list.scsl";
+/// The signed trust list (named as in an officer's lists folder, so that
+/// `docket verify --trust` reads an issuer directory as one).
+pub const TRUST_LIST: &str = docket_core::officer::TRUST_LIST_FILE;
+/// The signed status list (named as in an officer's lists folder).
+pub const STATUS_LIST: &str = docket_core::officer::STATUS_LIST_FILE;
 /// The registry: issuer key id, card number -> status index.
 pub const REGISTRY: &str = "issuer.json";
 /// The lock file every read-modify-write holds.

@@ -8,20 +8,23 @@
 
 use super::issuer::set_status;
 use super::present::terminal_style;
-use super::verify::{Checked, Officer, STATE_FILE, check_image};
+use super::verify::{Checked, check_image};
 use super::wallet::{Profile, change_lines, event_line, upcoming_hearings};
 use crate::Outcome;
 use crate::args::DemoArgs;
 use crate::output::{VerdictJson, human};
 use anyhow::{Context, Result, bail};
-use docket_core::files::write_atomic;
+use docket_core::files::{create_private_dir, write_atomic};
 use docket_core::hearings::{CourtTime, HearingId};
+use docket_core::officer::{ListOutcome, Officer, OfficerFiles, UpdateReport, fetch_lists};
 use docket_core::outbox::{AddressChange, CheckIn, ItemState, RetryPolicy, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
 use docket_core::sync::{
-    HearingsRefresh, ListRefresh, ProgressSink, SyncConfig, SyncEvent, SyncOptions, SyncStop,
+    HearingsRefresh, ListRefresh, PortalClient, PortalUrl, ProgressSink, SyncConfig, SyncEvent,
+    SyncOptions, SyncStop,
 };
 use docket_core::trust::{CardStatus, KeyId};
+use docket_core::verify::VerifierPolicy;
 use docket_core::wallet::Wallet;
 use docket_issuer::CardRequest;
 use docket_issuer::IssuerDir;
@@ -211,11 +214,15 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         png.display()
     ));
 
+    let mut officer = officer_phone(&issuer, work)?;
+    let report = update_officer(&mut officer, &url).await?;
+    if !officer.freshness(Timestamp::now()).is_ready() {
+        bail!("the officer's phone could not download the lists: {report:?}");
+    }
     step(
         5,
-        "An officer's phone, with no signal, scans that image; then someone shows the same image again, as a screenshot would be.",
+        "An officer's phone, which downloaded the lists when it last had signal, scans that image with no signal; then someone shows the same image again, as a screenshot would be.",
     );
-    let mut officer = officer_phone(&issuer)?;
     show(&check_image(&mut officer, &png, Timestamp::now())?);
     show(&check_image(
         &mut officer,
@@ -334,7 +341,12 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         "Wallet now shows the card as: {}.",
         card.verdict.reason_codes().join(", ")
     ));
-    let mut officer = officer_phone(&issuer)?;
+    let report = update_officer(&mut officer, &url).await?;
+    if let ListOutcome::Installed { sequence } = report.status_list {
+        say(&format!(
+            "Officer's phone installed status list sequence {sequence}."
+        ));
+    }
     let fresh = work.join("live-after-revocation.png");
     let live = wallet.live_presentation().await?;
     write_atomic(
@@ -351,15 +363,24 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
     Ok(())
 }
 
-/// An officer's phone with the issuer's current lists (as downloaded the
-/// last time it had signal) and the root pinned.
-fn officer_phone(issuer: &IssuerDir) -> Result<Officer> {
-    Officer::open(
-        issuer.path(),
-        issuer.root_public()?,
-        issuer.file(STATE_FILE),
+/// An officer's phone: its own folder, the issuer's root built in.
+fn officer_phone(issuer: &IssuerDir, work: &Path) -> Result<Officer> {
+    let dir = work.join("officer");
+    create_private_dir(&dir)?;
+    Ok(Officer::open(
+        OfficerFiles::in_dir(&dir),
+        vec![issuer.root_public()?],
+        VerifierPolicy::default(),
         Timestamp::now(),
-    )
+    )?)
+}
+
+/// The officer's phone downloads the lists from the portal.
+async fn update_officer(officer: &mut Officer, url: &str) -> Result<UpdateReport> {
+    let config = demo_sync_config();
+    let client = PortalClient::unsigned(PortalUrl::parse(url)?, &config)?;
+    let fetched = fetch_lists(&client, &officer.etags(), config.request_timeout).await;
+    Ok(officer.install_fetched(fetched, Timestamp::now())?)
 }
 
 fn sync_options(deadline: Duration) -> SyncOptions {

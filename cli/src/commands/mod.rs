@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod device;
 pub mod issuer;
+pub mod officer;
 pub mod present;
 pub mod scan;
 pub mod verify;
@@ -12,10 +13,13 @@ use anyhow::{Context, Result, bail};
 use docket_core::device::{DevicePublicKey, SoftwareDeviceKey};
 use docket_core::files::{read_limited, read_text_limited};
 use docket_core::sc1::{MAX_TEXT_LEN, SignedCard};
+use docket_core::trust::Ed25519PublicKey;
 use jiff::Timestamp;
 use std::path::Path;
 
 const KEY_FILE_MAX: u64 = 16 * 1024;
+/// Largest root key file read (64 hex digits and a newline, with room).
+const ROOT_FILE_MAX: u64 = 1024;
 
 /// `--at RFC3339`, or now.
 pub fn time_or_now(at: Option<&str>) -> Result<Timestamp> {
@@ -59,4 +63,17 @@ pub fn parse_device_public_key(arg: &str) -> Result<DevicePublicKey> {
     }
     DevicePublicKey::from_hex(arg)
         .with_context(|| format!("--device-key {arg:?} is neither a file nor a hex public key"))
+}
+
+/// `--root HEX|FILE`: an issuer root public key given out of band, as hex
+/// or as a file holding it (an issuer directory's `root.pub`).
+pub fn parse_root_arg(arg: &str) -> Result<Ed25519PublicKey> {
+    let path = Path::new(arg);
+    let hex = if path.is_file() {
+        read_text_limited(path, ROOT_FILE_MAX, "root key")?
+    } else {
+        arg.to_owned()
+    };
+    Ed25519PublicKey::from_hex(hex.trim())
+        .context("--root is neither a root key file nor a hex root key")
 }

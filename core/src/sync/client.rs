@@ -144,6 +144,19 @@ pub enum CallError {
     },
 }
 
+impl CallError {
+    /// A stable snake_case code: the transport's, the key store's, or the
+    /// portal's problem code.
+    pub fn code(&self) -> &str {
+        match self {
+            CallError::Transport(t) => t.code(),
+            CallError::Signer(e) => e.code(),
+            CallError::Url(_) => "bad_portal_url",
+            CallError::Refused { code, .. } => code,
+        }
+    }
+}
+
 /// One request.
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
@@ -284,6 +297,13 @@ impl PortalClient {
         })
     }
 
+    /// A client for `url` that sends only unsigned requests (the public
+    /// lists an officer's phone downloads): it holds no device key, and a
+    /// signed request through it fails as the key store would.
+    pub fn unsigned(url: PortalUrl, config: &SyncConfig) -> Result<Self, CallError> {
+        PortalClient::new(url, Arc::new(NoDeviceKey), config)
+    }
+
     /// The device public key requests are signed with.
     pub fn device_public_key(&self) -> Result<crate::device::DevicePublicKey, SignerError> {
         self.signer.public_key()
@@ -371,6 +391,27 @@ impl PortalClient {
             retry_after,
             body,
         })
+    }
+}
+
+/// The signer of an [`PortalClient::unsigned`] client.
+struct NoDeviceKey;
+
+impl NoDeviceKey {
+    fn refusal() -> SignerError {
+        SignerError::Platform(
+            "this client has no device key; it sends only unsigned requests".to_owned(),
+        )
+    }
+}
+
+impl DeviceSigner for NoDeviceKey {
+    fn public_key(&self) -> Result<crate::device::DevicePublicKey, SignerError> {
+        Err(NoDeviceKey::refusal())
+    }
+
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, SignerError> {
+        Err(NoDeviceKey::refusal())
     }
 }
 

@@ -7,7 +7,8 @@ use super::report::ListRefresh;
 use crate::portal_api::paths;
 use crate::store::{StoreError, StoreThread, TrustData};
 use crate::trust::{
-    Ed25519PublicKey, InstallOutcome, MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES, TrustStore,
+    Ed25519PublicKey, InstallOutcome, ListKind, MAX_STATUS_LIST_BYTES, MAX_TRUST_LIST_BYTES,
+    TrustStore,
 };
 use jiff::Timestamp;
 use std::time::Duration;
@@ -28,31 +29,70 @@ impl FetchedLists {
 /// Fetches both lists; the status list is not asked for when the portal
 /// is unreachable.
 pub(crate) async fn fetch_lists(client: &PortalClient, timeout: Duration) -> FetchedLists {
-    let trust = fetch(client, paths::TRUST_LIST, MAX_TRUST_LIST_BYTES, timeout).await;
+    let trust = fetch(client, ListKind::TrustList, timeout).await;
     let status = if matches!(trust, Err(CallError::Transport(Transport::Offline))) {
         Err(Transport::Offline.into())
     } else {
-        fetch(client, paths::STATUS_LIST, MAX_STATUS_LIST_BYTES, timeout).await
+        fetch(client, ListKind::StatusList, timeout).await
     };
     FetchedLists { trust, status }
 }
 
 async fn fetch(
     client: &PortalClient,
-    path: &'static str,
-    max: usize,
+    kind: ListKind,
     timeout: Duration,
 ) -> Result<Vec<u8>, CallError> {
+    match download_list(client, kind, None, timeout).await? {
+        ListDownload::Sent { bytes, .. } => Ok(bytes),
+        // Asked without an ETag, so a 304 names no list.
+        ListDownload::NotModified => Err(CallError::Refused {
+            status: 304,
+            code: "not_modified".to_owned(),
+        }),
+    }
+}
+
+/// A signed list as the portal answered a `GET`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListDownload {
+    /// The list's bytes, as served, and the `ETag` that names them.
+    Sent {
+        /// The signed list (not yet verified).
+        bytes: Vec<u8>,
+        /// The portal's `ETag` for it, if it sent one.
+        etag: Option<String>,
+    },
+    /// `304 Not Modified`: the list is still the one the `ETag` named.
+    NotModified,
+}
+
+/// `GET`s one list, unsigned (it is public and signed itself), under the
+/// list's size limit; with `etag`, conditionally (`If-None-Match`).
+pub(crate) async fn download_list(
+    client: &PortalClient,
+    kind: ListKind,
+    etag: Option<&str>,
+    timeout: Duration,
+) -> Result<ListDownload, CallError> {
+    let (path, max) = match kind {
+        ListKind::TrustList => (paths::TRUST_LIST, MAX_TRUST_LIST_BYTES),
+        ListKind::StatusList => (paths::STATUS_LIST, MAX_STATUS_LIST_BYTES),
+    };
     let mut call = Call::get(path, max, timeout);
     call.signed = false;
+    call.if_none_match = etag.map(str::to_owned);
     let answer = client.send(&call).await?;
-    if answer.status == 200 {
-        Ok(answer.body)
-    } else {
-        Err(CallError::Refused {
-            status: answer.status,
+    match answer.status {
+        200 => Ok(ListDownload::Sent {
+            bytes: answer.body,
+            etag: answer.etag,
+        }),
+        304 => Ok(ListDownload::NotModified),
+        status => Err(CallError::Refused {
+            status,
             code: answer.problem_or_status().code,
-        })
+        }),
     }
 }
 

@@ -26,6 +26,8 @@ pub use enroll::Enrolled;
 pub(crate) use enroll::enroll;
 pub use error::{EnrollError, SyncError};
 pub(crate) use hearings::refresh_hearings;
+pub use lists::ListDownload;
+pub(crate) use lists::download_list;
 pub use pass::{ProgressSink, SyncOptions, run_pass};
 pub use report::{HearingsRefresh, ItemOutcome, ListRefresh, SyncEvent, SyncReport, SyncStop};
 

@@ -11,14 +11,14 @@ mod reason;
 mod replay;
 mod verdict;
 
-pub use policy::VerifierPolicy;
+pub use policy::{ListAge, VerifierPolicy};
 pub use reason::Reason;
 pub use replay::{ReplayEntry, ReplayGuard};
 pub use verdict::{HolderView, PresentationForm, Verdict};
 
 use crate::card::Card;
 use crate::sc1::{LivePresentation, Presentation, SignedCard};
-use crate::trust::{CardStatus, ISSUE_TIME_TOLERANCE, KeyUsage, ListMeta, TrustStore};
+use crate::trust::{CardStatus, ISSUE_TIME_TOLERANCE, KeyUsage, ListKind, TrustStore};
 use jiff::{SignedDuration, Timestamp};
 
 /// An offline verifier: trust data, policy and the memory of live codes
@@ -48,6 +48,11 @@ impl Verifier {
     /// The trust store, to install new lists.
     pub fn store_mut(&mut self) -> &mut TrustStore {
         &mut self.store
+    }
+
+    /// The time rules this verifier applies.
+    pub fn policy(&self) -> &VerifierPolicy {
+        &self.policy
     }
 
     /// The live codes remembered, to persist.
@@ -113,15 +118,17 @@ impl Verifier {
 
     fn check_trust_list(&self, now: Timestamp) -> Result<(), Reason> {
         let list = self.store.trust_list().ok_or(Reason::TrustListMissing)?;
-        self.check_newest_issue_time(now)?;
-        freshness(&list.meta, now, self.policy.trust_list_max_age)
-            .map_err(|f| f.reason(Reason::TrustListExpired, Reason::TrustListStale))
+        if self.clock_behind(now) {
+            return Err(Reason::VerifierClockBehind);
+        }
+        let age = self.policy.list_age(ListKind::TrustList, &list.meta, now);
+        Reason::list_age(ListKind::TrustList, age).map_or(Ok(()), Err)
     }
 
-    /// The clock must not be before the issue time of any installed list:
-    /// otherwise an expired card could be made to look current by setting
-    /// the clock back.
-    fn check_newest_issue_time(&self, now: Timestamp) -> Result<(), Reason> {
+    /// Whether `now` is before the issue time of an installed list (with
+    /// the 5-minute tolerance). The clock must not be: otherwise an
+    /// expired card could be made to look current by setting it back.
+    pub fn clock_behind(&self, now: Timestamp) -> bool {
         let newest = [
             self.store.trust_list().map(|l| l.meta.issued_at),
             self.store.status_list().map(|l| l.meta.issued_at),
@@ -129,12 +136,7 @@ impl Verifier {
         .into_iter()
         .flatten()
         .max();
-        match newest {
-            Some(issued) if later(now, ISSUE_TIME_TOLERANCE) < issued => {
-                Err(Reason::VerifierClockBehind)
-            }
-            _ => Ok(()),
-        }
+        newest.is_some_and(|issued| later(now, ISSUE_TIME_TOLERANCE) < issued)
     }
 
     /// Finds the trusted key that made the card's signature. Key ids are
@@ -167,9 +169,10 @@ impl Verifier {
             return Some(Reason::StatusListMissing);
         };
         // The clock was already checked against this list's issue time with
-        // the trust list's (check_newest_issue_time covers both lists).
-        if let Err(f) = freshness(&list.meta, now, self.policy.status_list_max_age) {
-            return Some(f.reason(Reason::StatusListExpired, Reason::StatusListStale));
+        // the trust list's (clock_behind covers both lists).
+        let age = self.policy.list_age(ListKind::StatusList, &list.meta, now);
+        if let Some(reason) = Reason::list_age(ListKind::StatusList, age) {
+            return Some(reason);
         }
         match list.status(card.status_index) {
             None => Some(Reason::StatusIndexOutOfRange(card.status_index)),
@@ -214,30 +217,6 @@ fn card_dates(card: &Card, now: Timestamp) -> Option<Reason> {
         Some(Reason::CardExpired(card.expires))
     } else {
         None
-    }
-}
-
-enum Freshness {
-    Expired,
-    Stale,
-}
-
-impl Freshness {
-    fn reason(self, expired: Reason, stale: Reason) -> Reason {
-        match self {
-            Freshness::Expired => expired,
-            Freshness::Stale => stale,
-        }
-    }
-}
-
-fn freshness(meta: &ListMeta, now: Timestamp, max_age: SignedDuration) -> Result<(), Freshness> {
-    if now >= meta.expires_at {
-        Err(Freshness::Expired)
-    } else if now > later(meta.issued_at, max_age) {
-        Err(Freshness::Stale)
-    } else {
-        Ok(())
     }
 }
 

@@ -1,9 +1,10 @@
 //! Why a presentation is not valid, in a stable code for machines and a
 //! sentence an officer can act on.
 
+use super::ListAge;
 use crate::card::{CardDate, StatusIndex};
 use crate::sc1::FormatError;
-use crate::trust::{KeyId, TrustError};
+use crate::trust::{KeyId, ListKind, TrustError};
 
 /// One reason a verdict is not "valid".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,11 @@ pub enum Reason {
     LiveCodeReplayed,
     /// The bound key did not make the live signature.
     DeviceSignatureInvalid,
+    /// The live code passed every check but this phone could not save it
+    /// to its replay memory, so a second showing of the same image (a
+    /// screenshot) could not be told apart after a restart: the verdict
+    /// is not valid (the officer's facade adds this, never the procedure).
+    ReplayNotRecorded,
 }
 
 impl Reason {
@@ -93,6 +99,27 @@ impl Reason {
             Reason::LiveCodeFromFuture => "live_code_from_future",
             Reason::LiveCodeReplayed => "live_code_replayed",
             Reason::DeviceSignatureInvalid => "device_signature_invalid",
+            Reason::ReplayNotRecorded => "replay_not_recorded",
+        }
+    }
+
+    /// Why a list of `kind` standing at `age` cannot be relied on, if it
+    /// cannot.
+    pub fn list_age(kind: ListKind, age: ListAge) -> Option<Reason> {
+        match (kind, age) {
+            (_, ListAge::Current) => None,
+            (ListKind::TrustList, ListAge::Expired) => Some(Reason::TrustListExpired),
+            (ListKind::TrustList, ListAge::Stale) => Some(Reason::TrustListStale),
+            (ListKind::StatusList, ListAge::Expired) => Some(Reason::StatusListExpired),
+            (ListKind::StatusList, ListAge::Stale) => Some(Reason::StatusListStale),
+        }
+    }
+
+    /// The reason for a list of `kind` that is not installed.
+    pub fn list_missing(kind: ListKind) -> Reason {
+        match kind {
+            ListKind::TrustList => Reason::TrustListMissing,
+            ListKind::StatusList => Reason::StatusListMissing,
         }
     }
 }
@@ -161,6 +188,9 @@ impl std::fmt::Display for Reason {
             ),
             Reason::DeviceSignatureInvalid => f.write_str(
                 "The live code was not made by the phone this card belongs to: the card may have been copied. Do not accept it.",
+            ),
+            Reason::ReplayNotRecorded => f.write_str(
+                "This phone could not record the code, so it cannot tell a screenshot from a live code: free some storage on this phone, then scan the live code again.",
             ),
         }
     }

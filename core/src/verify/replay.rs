@@ -6,6 +6,11 @@
 //! the same image is shown again. Entries are kept while the code could
 //! still pass the freshness check, and memory is bounded: when full, the
 //! entry closest to expiring is forgotten first.
+//!
+//! A verifier that keeps the memory across restarts must save it before it
+//! answers (a code recorded only in memory is accepted again after a
+//! restart): [`ReplayGuard::generation`] tells it whether a check recorded
+//! anything, without comparing whole memories.
 
 use crate::card::Serial;
 use jiff::Timestamp;
@@ -28,6 +33,7 @@ pub struct ReplayEntry {
 pub struct ReplayGuard {
     seen: HashMap<(u64, u32), i64>,
     capacity: usize,
+    generation: u64,
 }
 
 impl ReplayGuard {
@@ -36,7 +42,16 @@ impl ReplayGuard {
         ReplayGuard {
             seen: HashMap::new(),
             capacity: capacity.max(1),
+            generation: 0,
         }
+    }
+
+    /// Changes each time a code is recorded (and only then): equal before
+    /// and after a check means there is nothing new to save. Forgetting
+    /// expired codes does not count: a forgotten code fails the staleness
+    /// check anyway, so losing that change on a crash is harmless.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Restores persisted entries (expired ones are dropped on the next
@@ -88,6 +103,7 @@ impl ReplayGuard {
             self.seen.remove(&oldest);
         }
         self.seen.insert(key, forget_after.as_second());
+        self.generation = self.generation.wrapping_add(1);
         true
     }
 }
@@ -128,5 +144,29 @@ mod tests {
         let mut restored = ReplayGuard::new(3);
         restored.restore(&entries);
         assert!(!restored.first_sighting(Serial::new(4).unwrap(), 1000, at(1001), at(1034)));
+    }
+
+    #[test]
+    fn the_generation_moves_exactly_when_a_code_is_recorded() {
+        let mut guard = ReplayGuard::new(2);
+        let serial = Serial::new(7).unwrap();
+        let start = guard.generation();
+        guard.restore(&[ReplayEntry {
+            serial: 1,
+            timestamp: 900,
+            forget_after: 930,
+        }]);
+        assert_eq!(guard.generation(), start, "restoring is not recording");
+        assert!(guard.first_sighting(serial, 1000, at(1000), at(1030)));
+        let recorded = guard.generation();
+        assert_ne!(recorded, start);
+        // A replay changes nothing; neither does forgetting the expired entry.
+        assert!(!guard.first_sighting(serial, 1000, at(1001), at(1030)));
+        assert_eq!(guard.generation(), recorded);
+        // Recording while full (an eviction) still counts once.
+        assert!(guard.first_sighting(serial, 1001, at(1001), at(1031)));
+        assert!(guard.first_sighting(serial, 1002, at(1002), at(1032)));
+        assert_eq!(guard.generation(), recorded + 2);
+        assert_eq!(guard.entries().len(), 2);
     }
 }

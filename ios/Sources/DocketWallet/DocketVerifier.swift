@@ -1,38 +1,89 @@
 import DocketFFI
 import Foundation
 
-/// The officer's verifier: checks a holder's QR code offline against the
+/// The officer's phone: checks a holder's QR code offline against the
 /// issuer roots built into the app and the signed trust and status lists
-/// last downloaded, and remembers the live codes already seen on this
-/// phone (a second showing of the same live code is refused as a replay).
+/// it downloaded, and remembers across restarts the newest lists it
+/// accepted (an older list is refused) and the live codes it has seen (a
+/// second showing of the same live code is refused as a replay). A live
+/// code it cannot record (storage full) is not valid:
+/// `replay_not_recorded`.
 ///
-/// Safe to share between tasks and threads; checks run one at a time.
-/// The calls are synchronous and CPU-bound (a frame scan takes
-/// milliseconds): call them off the main actor, e.g. from the camera's
-/// sample-buffer queue.
+/// Safe to share between tasks and threads; one call at a time touches
+/// its state. ``updateLists()`` and ``installLists(trustList:statusList:)``
+/// run on the library's threads (a cancelled task stops waiting; the
+/// installation finishes). The checks are synchronous and CPU-bound (a
+/// frame scan takes milliseconds) and may write a small state file: call
+/// them off the main actor, e.g. from the camera's sample-buffer queue.
 public final class DocketVerifier: Sendable {
-    private let verifier: Verifier
+    private let officer: Officer
 
-    /// A verifier trusting `rootKeys` with the trust and status lists as
-    /// downloaded (their signatures, dates and sequence numbers are
-    /// checked here).
-    ///
-    /// - Parameters:
-    ///   - rootKeys: the issuer root keys built into the app (Ed25519, hex).
-    ///   - trustList: the signed trust list (`.sctl`) bytes.
-    ///   - statusList: the signed status list (`.scsl`) bytes.
-    /// - Throws: ``DocketError/InvalidInput(code:message:)`` for a bad root
-    ///   key or a list that is not signed by it, expired or malformed.
-    public init(rootKeys: [String], trustList: Data, statusList: Data) throws {
-        verifier = try Verifier(rootKeys: rootKeys, trustList: trustList, statusList: statusList)
+    private init(officer: Officer) {
+        self.officer = officer
     }
 
-    /// Installs newer lists. A list with a lower sequence number than the
-    /// installed one is refused, and the installed lists stay.
+    /// Opens (or creates) the officer's state in `stateDirectory` and
+    /// installs the lists kept there. A damaged state is an error that
+    /// leaves it as it is: it is never reset.
     ///
-    /// - Throws: ``DocketError/InvalidInput(code:message:)``.
-    public func updateLists(trustList: Data, statusList: Data) throws {
-        try verifier.updateLists(trustList: trustList, statusList: statusList)
+    /// - Parameters:
+    ///   - stateDirectory: a folder in the app's private storage (created
+    ///     if missing); ``defaultStateDirectory`` when not given.
+    ///   - rootKeys: the issuer root keys built into the app (Ed25519, hex).
+    ///   - portal: where ``updateLists()`` downloads from; without one,
+    ///     lists only come through ``installLists(trustList:statusList:)``.
+    ///   - requestTimeout: seconds per download, or `nil` for 20 s.
+    /// - Throws: ``DocketError/Storage(code:message:)`` (e.g.
+    ///   `officer_state_damaged`), ``DocketError/InvalidInput(code:message:)``
+    ///   for a bad root key or portal URL, or `CancellationError`.
+    public static func open(
+        stateDirectory: URL = DocketVerifier.defaultStateDirectory,
+        rootKeys: [String],
+        portal: URL? = nil,
+        requestTimeout: TimeInterval? = nil
+    ) async throws -> DocketVerifier {
+        let config = OfficerConfig(
+            stateDir: stateDirectory.path,
+            rootKeys: rootKeys,
+            portalUrl: portal?.absoluteString,
+            requestTimeoutMs: DocketWalletConfiguration.milliseconds(requestTimeout))
+        let officer = try await finishEvenIfCancelled { try await openOfficer(config: config) }
+        return DocketVerifier(officer: officer)
+    }
+
+    /// `Application Support/DocketWallet/officer` in the app's container
+    /// (on Linux, the user's data folder): private to the app.
+    public static var defaultStateDirectory: URL {
+        DocketWalletConfiguration.defaultDatabaseURL.deletingLastPathComponent()
+            .appendingPathComponent("officer", isDirectory: true)
+    }
+
+    /// Downloads the trust and status lists from the portal (an unchanged
+    /// list costs a 304) and installs them. A list that is refused or
+    /// cannot be downloaded leaves the installed one.
+    ///
+    /// - Returns: what happened to each list, and the freshness after.
+    /// - Throws: ``DocketError/InvalidInput(code:message:)`` (`no_portal`)
+    ///   when opened without a portal, ``DocketError/Storage(code:message:)``
+    ///   when the lists cannot be saved, or `CancellationError`.
+    public func updateLists() async throws -> ListsUpdate {
+        let officer = self.officer
+        return try await finishEvenIfCancelled { try await officer.updateLists() }
+    }
+
+    /// Installs signed lists that arrived another way (the `.sctl` and
+    /// `.scsl` bytes), as ``updateLists()`` installs downloaded ones.
+    public func installLists(trustList: Data, statusList: Data) async throws -> ListsUpdate {
+        let officer = self.officer
+        return try await finishEvenIfCancelled {
+            try await officer.installLists(trustList: trustList, statusList: statusList)
+        }
+    }
+
+    /// Whether the lists are fresh enough to check cards offline now, and
+    /// the reasons (sentences to show) when they are not.
+    public func freshness() throws -> OfficerFreshness {
+        try officer.freshness()
     }
 
     /// Checks a QR code's text (as a scanner library read it) now.
@@ -40,7 +91,7 @@ public final class DocketVerifier: Sendable {
     /// - Returns: the verdict: valid or the reasons why not, and the holder
     ///   fields once the issuer's signature verified.
     public func verify(text: String) throws -> VerdictView {
-        try verifier.verifyText(text: text)
+        try officer.verifyText(text: text)
     }
 
     /// Scans one camera frame for a Docket QR code and checks the first one
@@ -51,16 +102,12 @@ public final class DocketVerifier: Sendable {
     /// - Throws: ``DocketError/InvalidInput(code:message:)`` (`bad_frame`)
     ///   when the geometry does not match the bytes.
     public func scanFrame(_ frame: LumaFrame) throws -> VerdictView? {
-        guard let width = UInt32(exactly: frame.width),
-            let height = UInt32(exactly: frame.height),
-            let stride = UInt32(exactly: frame.rowStride)
-        else {
-            throw DocketError.InvalidInput(
-                code: "bad_frame",
-                message: "The frame's size (\(frame.width)x\(frame.height), stride \(frame.rowStride)) is not usable.")
-        }
-        return try verifier.scanFrame(
-            luma: frame.luma, width: width, height: height, rowStride: stride)
+        // A size that does not fit is made one the library refuses as
+        // `bad_frame`, so the reason is the library's.
+        let width = UInt32(exactly: frame.width) ?? UInt32.max
+        let height = UInt32(exactly: frame.height) ?? UInt32.max
+        let stride = UInt32(exactly: frame.rowStride) ?? UInt32.max
+        return try officer.scanFrame(luma: frame.luma, width: width, height: height, rowStride: stride)
     }
 
     /// Scans a camera frame's luma plane (e.g. plane 0 of a

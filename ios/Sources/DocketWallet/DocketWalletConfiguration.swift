@@ -55,7 +55,9 @@ public struct DocketWalletConfiguration: Sendable, Equatable {
             retryBaseMs: Self.milliseconds(retryBase))
     }
 
-    private static func milliseconds(_ seconds: TimeInterval?) -> UInt64 {
+    /// Seconds as the library's milliseconds; 0 (the library's default)
+    /// for `nil`, zero, negative or non-finite values.
+    static func milliseconds(_ seconds: TimeInterval?) -> UInt64 {
         guard let seconds, seconds.isFinite, seconds > 0 else { return 0 }
         return UInt64(min(seconds * 1000, Double(UInt32.max)).rounded(.up))
     }

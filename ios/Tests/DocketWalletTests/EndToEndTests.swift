@@ -5,10 +5,11 @@ import XCTest
 /// The holder's and the officer's main journeys through the Swift facade,
 /// against the real reference portal on loopback.
 final class EndToEndTests: XCTestCase {
-    /// Enroll; the card is valid with the holder's fields; the live QR,
-    /// drawn from its modules, scans as valid and live, and the same frame
-    /// shown again is refused as a replay. A released wallet ends its
-    /// streams, and the enrolled wallet opens again.
+    /// Enroll; the card is valid with the holder's fields; the officer's
+    /// phone downloads its lists; the live QR, drawn from its modules,
+    /// scans as valid and live, and the same frame shown again after the
+    /// officer's app restarts is refused as a replay. A released wallet
+    /// ends its streams, and the enrolled wallet opens again.
     func testEnrollShowCardAndScanTheLiveCode() async throws {
         let portal = try TestPortal()
         defer { portal.stop(removingFiles: true) }
@@ -46,21 +47,36 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(hearings.upcoming.first?.timeZone, "America/Chicago")
 
         // The officer's phone: roots built in, lists downloaded.
-        let lists = try portal.lists()
-        let verifier = try DocketVerifier(
-            rootKeys: [try portal.rootKey], trustList: lists.trust, statusList: lists.status)
+        var officer: DocketVerifier? = try await openTestVerifier(portal)
+        let empty = try officer!.freshness()
+        XCTAssertFalse(empty.ready)
+        XCTAssertEqual(empty.trustList.state, .missing)
+        let update = try await officer!.updateLists()
+        guard case .installed = update.trustList, case .installed = update.statusList else {
+            return XCTFail("the lists were not installed: \(update)")
+        }
+        XCTAssertTrue(update.freshness.ready, "\(update.freshness.reasons)")
         let qr = try await wallet!.liveQR()
         XCTAssertEqual(qr.modules.count, Int(qr.size * qr.size))
         XCTAssertLessThanOrEqual(qr.version, 12, "live codes stay at QR version 12 or less")
         let frame = qr.lumaFrame(pixelsPerModule: 4, quietZoneModules: 4)
         XCTAssertEqual(frame.width, (Int(qr.size) + 8) * 4)
-        let verdict = try XCTUnwrap(try verifier.scanFrame(frame), "the frame holds a code")
+        let verdict = try XCTUnwrap(try officer!.scanFrame(frame), "the frame holds a code")
         XCTAssertTrue(verdict.valid, "\(verdict.reasons)")
         XCTAssertEqual(verdict.form, .live)
         XCTAssertEqual(verdict.holder?.familyName, "Nguyễn")
+
+        // The officer's app restarts: the lists and the codes seen are kept.
+        officer = nil
+        let verifier = try await openTestVerifier(portal)
+        XCTAssertTrue(try verifier.freshness().ready, "the lists were kept")
         let replay = try XCTUnwrap(try verifier.scanFrame(frame))
         XCTAssertFalse(replay.valid)
-        XCTAssertEqual(replay.reasons.first?.code, "live_code_replayed")
+        XCTAssertEqual(replay.reasons.map(\.code), ["live_code_replayed"])
+        let second = try await verifier.updateLists()
+        XCTAssertEqual(second.trustList, .alreadyCurrent)
+        XCTAssertEqual(second.statusList, .alreadyCurrent)
+        XCTAssertNotNil(second.freshness.lastUpdateUnix)
 
         // A frame with no code, and one whose bytes do not match its size.
         let blank = LumaFrame(luma: Data(repeating: 128, count: 64 * 64), width: 64, height: 64)

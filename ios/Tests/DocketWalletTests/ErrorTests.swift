@@ -145,18 +145,45 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error?.code, "root_key")
     }
 
-    /// A verifier refuses lists that its root did not sign.
-    func testVerifierRefusesListsFromAnotherRoot() throws {
+    /// An officer refuses lists that its root did not sign (and keeps
+    /// none), cannot download without a portal, and refuses a damaged
+    /// state, leaving it as it was.
+    func testVerifierRefusesListsFromAnotherRootAndADamagedState() async throws {
         let portal = try TestPortal()
         defer { portal.stop(removingFiles: true) }
-        let lists = try portal.lists()
-        let otherRoot = String(repeating: "ab", count: 32)
-        XCTAssertThrowsError(
-            try DocketVerifier(rootKeys: [otherRoot], trustList: lists.trust, statusList: lists.status)
-        ) { error in
-            guard case .InvalidInput? = error as? DocketError else {
-                return XCTFail("expected .InvalidInput, got \(error)")
-            }
+        // RFC 8032's first test key: a genuine key, but not this issuer's root.
+        let otherRoot = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+        let stranger = try await DocketVerifier.open(
+            stateDirectory: portal.directory.appendingPathComponent("stranger", isDirectory: true),
+            rootKeys: [otherRoot], portal: portal.url, requestTimeout: 5)
+        let update = try await stranger.updateLists()
+        guard case .refused(let code, _) = update.trustList else {
+            return XCTFail("expected the trust list refused, got \(update.trustList)")
         }
+        XCTAssertEqual(code, "trust_list_bad_signature")
+        XCTAssertFalse(update.freshness.ready)
+
+        let noPortal = try await DocketVerifier.open(
+            stateDirectory: portal.directory.appendingPathComponent("offline", isDirectory: true),
+            rootKeys: [try portal.rootKey])
+        let error = await docketError { try await noPortal.updateLists() }
+        XCTAssertEqual(error?.code, "no_portal")
+        let lists = try portal.lists()
+        let installed = try await noPortal.installLists(trustList: lists.trust, statusList: lists.status)
+        XCTAssertTrue(installed.freshness.ready, "\(installed.freshness.reasons)")
+
+        let damagedDirectory = portal.directory.appendingPathComponent("damaged", isDirectory: true)
+        try FileManager.default.createDirectory(at: damagedDirectory, withIntermediateDirectories: true)
+        let stateFile = damagedDirectory.appendingPathComponent("officer-state.json")
+        let damaged = Data("{\"trust_list\": ".utf8)
+        try damaged.write(to: stateFile)
+        let refused = await docketError {
+            try await DocketVerifier.open(stateDirectory: damagedDirectory, rootKeys: [try portal.rootKey])
+        }
+        guard case .Storage(let storageCode, _)? = refused else {
+            return XCTFail("expected .Storage, got \(String(describing: refused))")
+        }
+        XCTAssertEqual(storageCode, "officer_state_damaged")
+        XCTAssertEqual(try Data(contentsOf: stateFile), damaged)
     }
 }

@@ -130,16 +130,7 @@ async fn start_over(args: &WalletArgs, start_over: &StartOverArgs) -> Result<Out
 async fn enroll(args: &WalletArgs, enroll: &EnrollArgs) -> Result<Outcome> {
     let profile = Profile::create_or_open(&args.profile)?;
     if let Some(root) = &enroll.root {
-        let path = std::path::Path::new(root);
-        let hex = if path.is_file() {
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?
-        } else {
-            root.clone()
-        };
-        let key = docket_core::trust::Ed25519PublicKey::from_hex(hex.trim())
-            .context("--root is neither a root key file nor a hex root key")?;
-        profile.pin_root(&key)?;
+        profile.pin_root(&super::parse_root_arg(root)?)?;
     }
     let wallet = profile.wallet(SyncConfig::default()).await?;
     let enrolled = wallet

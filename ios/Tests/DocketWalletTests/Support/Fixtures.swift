@@ -22,6 +22,16 @@ func testConfiguration(_ portal: TestPortal, file: String = "wallet.sqlite") thr
         retryBase: 0.05)
 }
 
+/// Opens (or reopens) the officer's phone in `portal`'s folder, trusting
+/// its root and downloading from it.
+func openTestVerifier(_ portal: TestPortal) async throws -> DocketVerifier {
+    try await DocketVerifier.open(
+        stateDirectory: portal.directory.appendingPathComponent("officer", isDirectory: true),
+        rootKeys: [try portal.rootKey],
+        portal: portal.url,
+        requestTimeout: 5)
+}
+
 /// Opens a new wallet against `portal` with host stores.
 func openTestWallet(
     _ portal: TestPortal,

@@ -12,7 +12,7 @@ import org.docketwallet.ffi.uniffiEnsureInitialized
  * JNA loads it (`Native.register`, the JVM's `System.loadLibrary`) once per process,
  * lazily, the first time anything needs it. [load] does that on [Dispatchers.IO], so the
  * main thread never waits for the dynamic linker; [DocketWallet.open] and
- * [DocketVerifier.create] call it before anything else, and calling it again costs
+ * [DocketVerifier.open] call it before anything else, and calling it again costs
  * nothing. On the host JVM the library is found through `-Djna.library.path`; on Android
  * it is packaged in the APK's `lib/<abi>/` and JNA finds it there.
  */

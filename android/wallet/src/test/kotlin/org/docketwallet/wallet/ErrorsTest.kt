@@ -1,10 +1,13 @@
 package org.docketwallet.wallet
 
+import java.nio.file.Files
 import java.nio.file.Path
 import java.time.LocalDate
+import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
+import kotlin.test.assertIs
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
@@ -12,6 +15,7 @@ import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.runBlocking
 import org.docketwallet.ffi.AddressInput
 import org.docketwallet.ffi.DocketException
+import org.docketwallet.ffi.ListOutcome
 import org.docketwallet.ffi.OutboxKind
 import org.docketwallet.ffi.OutboxState
 import org.docketwallet.ffi.PlatformException
@@ -124,10 +128,23 @@ class ErrorsTest {
     @Test
     fun `the verifier refuses bad lists and bad frames, and finds nothing in a blank frame`(portal: Portal) =
         runBlocking<Unit> {
-            assertFailsWith<DocketException.InvalidInput> {
-                DocketVerifier.create(listOf(portal.rootKey), byteArrayOf(1, 2, 3), portal.statusList)
+            val noRoot = assertFailsWith<DocketException.InvalidInput> {
+                DocketVerifier.open(dir.resolve("o1").toString(), emptyList())
             }
-            DocketVerifier.create(listOf(portal.rootKey), portal.trustList, portal.statusList).use { verifier ->
+            assertEquals("root_key", noRoot.code)
+            DocketVerifier.open(dir.resolve("o2").toString(), listOf(portal.rootKey)).use { verifier ->
+                val noPortal = assertFailsWith<DocketException.InvalidInput> { verifier.updateLists() }
+                assertEquals("no_portal", noPortal.code)
+                val refused = verifier.installLists(byteArrayOf(1, 2, 3), portal.statusList)
+                val outcome = assertIs<ListOutcome.Refused>(refused.trustList)
+                assertEquals("trust_list_malformed", outcome.code)
+                assertFalse(refused.freshness.ready)
+                assertEquals(
+                    listOf("trust_list_malformed", "status_list_missing"),
+                    refused.freshness.reasons.map { it.code },
+                )
+                assertTrue(verifier.installLists(portal.trustList, portal.statusList).freshness.ready)
+
                 val bad = assertFailsWith<DocketException.InvalidInput> { verifier.scanFrame(ByteArray(10), 100, 100) }
                 assertEquals("bad_frame", bad.code)
                 assertNull(verifier.scanFrame(ByteArray(200 * 200) { -1 }, 200, 200))
@@ -136,4 +153,18 @@ class ErrorsTest {
                 assertNotNull(garbage.reasons.firstOrNull())
             }
         }
+
+    @Test
+    fun `a damaged officer state is a Storage error and is left as it was`(portal: Portal) = runBlocking<Unit> {
+        val stateDir = dir.resolve("officer")
+        Files.createDirectories(stateDir)
+        val stateFile = stateDir.resolve("officer-state.json")
+        val damaged = "{\"trust_list\": ".toByteArray()
+        Files.write(stateFile, damaged)
+        val error = assertFailsWith<DocketException.Storage> {
+            DocketVerifier.open(stateDir.toString(), listOf(portal.rootKey), portal.url)
+        }
+        assertEquals("officer_state_damaged", error.errorCode)
+        assertContentEquals(damaged, Files.readAllBytes(stateFile))
+    }
 }

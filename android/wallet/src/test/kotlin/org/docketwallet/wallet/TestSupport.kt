@@ -25,6 +25,10 @@ suspend fun openTestWallet(
     secretStore,
 )
 
+/** Opens (or reopens) the officer's phone in [dir] downloading from [portal]. */
+suspend fun openTestVerifier(dir: Path, portal: Portal): DocketVerifier =
+    DocketVerifier.open(dir.resolve("officer").toString(), listOf(portal.rootKey), portal.url, 10.seconds)
+
 /** Opens a wallet and enrolls it as a new holder of [portal]. */
 suspend fun enrolledWallet(
     dir: Path,

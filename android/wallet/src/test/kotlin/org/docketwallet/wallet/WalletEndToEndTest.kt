@@ -21,6 +21,8 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.runInterruptible
 import org.docketwallet.ffi.CodeForm
 import org.docketwallet.ffi.HearingStatus
+import org.docketwallet.ffi.ListOutcome
+import org.docketwallet.ffi.ListState
 import org.docketwallet.ffi.OutboxItemView
 import org.docketwallet.ffi.OutboxState
 import org.docketwallet.ffi.SyncStop
@@ -65,7 +67,7 @@ class WalletEndToEndTest {
     }
 
     @Test
-    fun `a live QR scanned from a camera frame is valid and live, and replayed the second time`(portal: Portal) =
+    fun `a live QR scanned from a camera frame is valid and live, and replayed after a restart`(portal: Portal) =
         runBlocking<Unit> {
             val (wallet, holder) = enrolledWallet(dir, portal)
             wallet.use {
@@ -74,15 +76,32 @@ class WalletEndToEndTest {
                 assertTrue(qr.version <= 12u, "live codes stay at QR version 12 or below, got ${qr.version}")
                 val frame = qr.toLumaFrame(scale = 4, quietZone = 4)
 
-                DocketVerifier.create(listOf(portal.rootKey), portal.trustList, portal.statusList).use { verifier ->
+                openTestVerifier(dir, portal).use { verifier ->
+                    val empty = verifier.freshness()
+                    assertFalse(empty.ready)
+                    assertEquals(ListState.MISSING, empty.trustList.state)
+                    val update = verifier.updateLists()
+                    assertTrue(update.trustList is ListOutcome.Installed, "trust list: ${update.trustList}")
+                    assertTrue(update.statusList is ListOutcome.Installed, "status list: ${update.statusList}")
+                    assertTrue(update.freshness.ready, "not ready: ${update.freshness.reasons}")
+
                     val first = assertNotNull(verifier.scanFrame(frame.luma, frame.width, frame.height))
                     assertTrue(first.valid, "first scan: ${first.reasons}")
                     assertEquals(CodeForm.LIVE, first.form)
                     assertEquals(holder.serial, first.holder?.cardNumber)
+                }
 
+                // The officer's app is restarted: lists and seen codes were kept.
+                openTestVerifier(dir, portal).use { verifier ->
+                    assertTrue(verifier.freshness().ready, "the lists were kept")
                     val again = assertNotNull(verifier.scanFrame(frame.luma, frame.width, frame.height))
                     assertFalse(again.valid)
-                    assertTrue(again.reasons.any { it.code == "live_code_replayed" }, "second scan: ${again.reasons}")
+                    assertEquals(listOf("live_code_replayed"), again.reasons.map { it.code })
+
+                    val second = verifier.updateLists()
+                    assertEquals(ListOutcome.AlreadyCurrent, second.trustList)
+                    assertEquals(ListOutcome.AlreadyCurrent, second.statusList)
+                    assertNotNull(second.freshness.lastUpdateUnix)
                 }
             }
         }
