@@ -3,6 +3,7 @@
 //! strings, so a new state is a compile error in the app, not a silent
 //! fall-through. Each mirrors a core type one to one.
 
+use docket_core::files::StorageProblem;
 use docket_core::hearings::{
     HearingKind as CoreHearingKind, HearingStatus as CoreHearingStatus, StalenessLevel,
 };
@@ -10,6 +11,7 @@ use docket_core::officer::{ListOutcome as CoreListOutcome, ListState as CoreList
 use docket_core::outbox::{ItemKind, ItemState};
 use docket_core::sync::{ListRefresh, SyncStop as CoreSyncStop};
 use docket_core::verify::PresentationForm;
+use docket_core::wallet::DeviceKeyState;
 
 /// Which kind of QR code was verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -204,6 +206,63 @@ impl From<&ListRefresh> for ListUpdate {
             ListRefresh::Failed(why) => ListUpdate::Failed {
                 reason: why.clone(),
             },
+        }
+    }
+}
+
+/// The phone's key store against the enrolled card: whether this phone
+/// can still show a live code and send anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DeviceKeyStatus {
+    /// No card yet.
+    NotEnrolled,
+    /// The key store holds the card's key.
+    Bound,
+    /// The key store holds no key: enroll again with a new activation
+    /// code (the card and the queue are kept).
+    Missing,
+    /// The key store holds another key than the card's (the card's key
+    /// was lost and a new one made): enroll again with a new activation
+    /// code (the card and the queue are kept).
+    Mismatch,
+    /// The key store could not be asked (locked until the phone is
+    /// unlocked, or failing); checked again at the next use.
+    Unavailable,
+}
+
+impl From<&DeviceKeyState> for DeviceKeyStatus {
+    fn from(state: &DeviceKeyState) -> Self {
+        match state {
+            DeviceKeyState::NotEnrolled => DeviceKeyStatus::NotEnrolled,
+            DeviceKeyState::Bound => DeviceKeyStatus::Bound,
+            DeviceKeyState::Missing => DeviceKeyStatus::Missing,
+            DeviceKeyState::Mismatch => DeviceKeyStatus::Mismatch,
+            DeviceKeyState::Unavailable(_) | DeviceKeyState::Unchecked => {
+                DeviceKeyStatus::Unavailable
+            }
+        }
+    }
+}
+
+/// Whether the wallet's storage takes writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum StorageStatus {
+    /// Reads and writes work.
+    Writable,
+    /// The phone is out of storage: the card and the queue are shown,
+    /// nothing new can be saved until space is freed.
+    Full,
+    /// The storage is read-only: the card and the queue are shown, nothing
+    /// new can be saved.
+    ReadOnly,
+}
+
+impl From<Option<StorageProblem>> for StorageStatus {
+    fn from(problem: Option<StorageProblem>) -> Self {
+        match problem {
+            None => StorageStatus::Writable,
+            Some(StorageProblem::Full) => StorageStatus::Full,
+            Some(StorageProblem::ReadOnly) => StorageStatus::ReadOnly,
         }
     }
 }

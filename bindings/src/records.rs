@@ -3,8 +3,8 @@
 //! (`*_unix`) or ISO 8601 text where the zone matters (hearings).
 
 use crate::enums::{
-    CodeForm, Freshness, HearingKind, HearingStatus, ListOutcome, ListState, ListUpdate,
-    OutboxKind, OutboxState, SyncStop,
+    CodeForm, DeviceKeyStatus, Freshness, HearingKind, HearingStatus, ListOutcome, ListState,
+    ListUpdate, OutboxKind, OutboxState, StorageStatus, SyncStop,
 };
 use docket_core::hearings::{Hearing, HearingChanges};
 use docket_core::officer::{
@@ -111,10 +111,15 @@ impl From<&Verdict> for VerdictView {
 /// The wallet's card, re-verified now.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CardView {
-    /// The card checked against the stored trust data.
+    /// The card checked against the stored trust data (`binding_revoked`
+    /// among its reasons: this card now lives on another phone).
     pub verdict: VerdictView,
     /// The holder's photo (the bytes the card's digest names).
     pub photo: Vec<u8>,
+    /// Whether this phone still holds the card's key.
+    pub device_key: DeviceKeyStatus,
+    /// Whether the wallet's storage takes writes.
+    pub storage: StorageStatus,
 }
 
 /// A QR code as a module matrix, for the app to draw natively and crisply.

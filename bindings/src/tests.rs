@@ -595,3 +595,52 @@ async fn an_officer_is_refused_what_it_cannot_trust_with_a_code() {
             .ready
     );
 }
+
+/// Issue 14, "Device key lost", as a phone meets it: the app makes a new
+/// key at start, which is not the card's. The card view says so, and
+/// nothing is signed with it (no live code, no sync) until the card is
+/// enrolled again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_whose_key_is_not_the_cards_says_so_and_signs_nothing() {
+    let case = Case::new();
+    let secrets = memory_secret_store();
+    let wallet = open_wallet(
+        case.config("w.db"),
+        software_key_store().unwrap(),
+        secrets.clone(),
+    )
+    .await
+    .unwrap();
+    wallet
+        .enroll(case.portal.url(), case.card_qr.clone(), case.code.clone())
+        .await
+        .unwrap();
+    let card = wallet.card().await.unwrap().unwrap();
+    assert_eq!(card.device_key, crate::enums::DeviceKeyStatus::Bound);
+    assert_eq!(card.storage, crate::enums::StorageStatus::Writable);
+    wallet.check_in(None).await.unwrap();
+    drop(wallet);
+
+    let wallet = open_wallet(case.config("w.db"), software_key_store().unwrap(), secrets)
+        .await
+        .unwrap();
+    let card = wallet.card().await.unwrap().unwrap();
+    assert_eq!(card.device_key, crate::enums::DeviceKeyStatus::Mismatch);
+    let code = |error: DocketError| match error {
+        DocketError::KeyStore { code, .. } => code,
+        other => panic!("expected a key store error, got {other:?}"),
+    };
+    assert_eq!(
+        code(wallet.live_qr().await.unwrap_err()),
+        "device_key_mismatch"
+    );
+    assert_eq!(
+        code(wallet.sync(None, false).await.unwrap_err()),
+        "device_key_mismatch"
+    );
+    assert_eq!(
+        wallet.pending().await.unwrap().len(),
+        1,
+        "the queue is kept"
+    );
+}

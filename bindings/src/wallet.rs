@@ -1,7 +1,7 @@
 //! The holder's wallet over the FFI: core's `Wallet`, every call on the
 //! library's runtime, answers as records.
 
-use crate::enums::ListUpdate;
+use crate::enums::{DeviceKeyStatus, ListUpdate, StorageStatus};
 use crate::error::DocketError;
 use crate::officer::parse_root_keys;
 use crate::platform::{
@@ -74,28 +74,58 @@ pub async fn open_wallet(
     secret_store: Arc<dyn SecretStore>,
 ) -> Result<Arc<Wallet>, DocketError> {
     run(async move {
-        let roots = parse_root_keys(&config.root_keys)?;
-        if roots.is_empty() {
-            return Err(DocketError::input(
-                "root_key",
-                "at least one issuer root key must be built into the app",
-            ));
-        }
-        platform_call(|| key_store.create_key()).map_err(signer_error)?;
-        let inner = CoreWallet::open(WalletSetup {
-            database: config.database_path.into(),
-            secrets: Box::new(ForeignSecrets(secret_store)),
-            device_key: Arc::new(ForeignSigner(key_store)),
-            roots,
-            sync: sync_config(config.request_timeout_ms, config.retry_base_ms),
-        })
-        .await?;
+        let inner = CoreWallet::open(wallet_setup(config, key_store, secret_store)?).await?;
         Ok(Arc::new(Wallet {
             inner: Arc::new(inner),
             observer: Arc::new(Observer::default()),
         }))
     })
     .await
+}
+
+/// Starts over with a new, empty wallet where the wallet's data is gone
+/// (`database_missing` from [`open_wallet`]). Call it only after the
+/// holder confirmed: it never touches a database that holds anything
+/// (`database_exists`), and the holder enrolls again afterwards.
+#[uniffi::export]
+pub async fn start_over_wallet(
+    config: WalletConfig,
+    key_store: Arc<dyn KeyStore>,
+    secret_store: Arc<dyn SecretStore>,
+) -> Result<Arc<Wallet>, DocketError> {
+    run(async move {
+        let setup = wallet_setup(config, key_store, secret_store)?;
+        let inner = CoreWallet::start_over(setup).await?;
+        Ok(Arc::new(Wallet {
+            inner: Arc::new(inner),
+            observer: Arc::new(Observer::default()),
+        }))
+    })
+    .await
+}
+
+/// What core's wallet opens with: the built-in roots (required), the
+/// device key (created in the key store if missing), the secret store.
+fn wallet_setup(
+    config: WalletConfig,
+    key_store: Arc<dyn KeyStore>,
+    secret_store: Arc<dyn SecretStore>,
+) -> Result<WalletSetup, DocketError> {
+    let roots = parse_root_keys(&config.root_keys)?;
+    if roots.is_empty() {
+        return Err(DocketError::input(
+            "root_key",
+            "at least one issuer root key must be built into the app",
+        ));
+    }
+    platform_call(|| key_store.create_key()).map_err(signer_error)?;
+    Ok(WalletSetup {
+        database: config.database_path.into(),
+        secrets: Box::new(ForeignSecrets(secret_store)),
+        device_key: Arc::new(ForeignSigner(key_store)),
+        roots,
+        sync: sync_config(config.request_timeout_ms, config.retry_base_ms),
+    })
 }
 
 fn sync_config(request_timeout_ms: u64, retry_base_ms: u64) -> SyncConfig {
@@ -147,13 +177,21 @@ impl Wallet {
         .await
     }
 
-    /// The card, re-verified now; `None` before enrollment.
+    /// The card, re-verified now, with whether this phone still holds
+    /// its key (checked now) and whether storage takes writes; `None`
+    /// before enrollment.
     pub async fn card(&self) -> Result<Option<CardView>, DocketError> {
         let inner = self.inner.clone();
         run(async move {
-            Ok(inner.card().await?.map(|card| CardView {
+            let Some(card) = inner.card().await? else {
+                return Ok(None);
+            };
+            let key = inner.device_key_state().await?;
+            Ok(Some(CardView {
                 verdict: VerdictView::from(&card.verdict),
                 photo: card.photo,
+                device_key: DeviceKeyStatus::from(&key),
+                storage: StorageStatus::from(inner.storage_problem()),
             }))
         })
         .await
