@@ -491,3 +491,29 @@ fn a_sync_deadline_near_the_end_of_time_does_not_panic() {
         assert_eq!(synced["still_pending"], 0, "{synced}");
     }
 }
+
+/// Issue 14: the wallet on a phone whose binding ended says, in words,
+/// that the card now lives on another phone.
+#[test]
+fn a_phone_reported_lost_says_the_card_lives_elsewhere() {
+    let case = Case::new();
+    let enrolled = case.enroll();
+    let serial =
+        docket_core::card::Serial::parse(enrolled["card_number"].as_str().unwrap()).unwrap();
+    admin::phone_lost(
+        &case.db(),
+        &case.dir.path().join("issuer"),
+        serial,
+        jiff::Timestamp::now(),
+    )
+    .unwrap();
+    case.ok_json(&["sync", "--json"]);
+    let shown = case.ok_json(&["show", "--json"]);
+    assert_eq!(shown["valid"], false);
+    assert_eq!(shown["reasons"], serde_json::json!(["binding_revoked"]));
+    let text = case.wallet(&["show"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("This card now lives on another phone"),
+        "{text:?}"
+    );
+}

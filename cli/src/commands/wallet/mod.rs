@@ -20,6 +20,7 @@ use docket_core::hearings::staleness;
 use docket_core::outbox::{AddressChange, CheckIn, ItemId, UsAddress};
 use docket_core::qr::{QrMatrix, RenderOptions, to_png, to_terminal};
 use docket_core::sync::{HearingsRefresh, ItemOutcome, SyncConfig, SyncEvent, SyncOptions};
+use docket_core::verify::Reason;
 use docket_core::wallet::{DeviceKeyState, Wallet};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde_json::json;
@@ -193,6 +194,11 @@ async fn show(wallet: &Wallet, as_json: bool) -> Result<Outcome> {
     }
     let checked = crate::output::VerdictJson::new("stored card", &card.verdict, None);
     println!("{}", human(&checked));
+    if card.verdict.reasons.contains(&Reason::BindingRevoked) {
+        println!(
+            "This card now lives on another phone: it was enrolled on another phone, or this phone was reported lost. It no longer works here. To use it on this phone again, get a new activation code and run `enroll` again; what is waiting to be sent is kept."
+        );
+    }
     if let Some(enrollment) = enrollment {
         let synced = enrollment
             .last_synced_at
