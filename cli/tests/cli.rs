@@ -478,6 +478,8 @@ fn the_demo_runs_and_leaves_nothing_behind() {
         "no connection",
         "the portal holds it exactly once",
         "MOVED",
+        "[binding_revoked]",
+        "VALID (printed card)",
         "[card_revoked]",
         "the portal is stopped and the temporary files removed",
     ] {

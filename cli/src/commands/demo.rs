@@ -134,7 +134,7 @@ impl Demo {
 
 async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
     println!(
-        "Docket Wallet demo: enrollment, the live QR, an offline check-in and move, a flaky network, a moved hearing."
+        "Docket Wallet demo: enrollment, the live QR, an offline check-in and move, a flaky network, a moved hearing, a stolen phone."
     );
     let now = Timestamp::now();
 
@@ -320,6 +320,61 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
 
     step(
         9,
+        "María's phone is stolen. The office marks it lost and gives her a new code; her new phone enrolls. Each enrollment has its own entry in the status list, so the officer's phone, after its next list download, refuses the stolen phone's code and accepts the new phone's and the printed card.",
+    );
+    portal.set_chaos(None);
+    let lost = admin::phone_lost(
+        &demo.portal_db,
+        &issuer_dir,
+        holder.serial,
+        Timestamp::now(),
+    )?;
+    say(&format!(
+        "Phone reported lost: {} binding(s) ended; the portal already refuses it.",
+        lost.bindings_ended.len()
+    ));
+    let stolen_png = work.join("stolen-phone.png");
+    let stolen = wallet.live_presentation().await?;
+    write_atomic(
+        &stolen_png,
+        &to_png(
+            &QrMatrix::encode(&stolen.to_text())?,
+            RenderOptions::default(),
+        )?,
+    )?;
+    let code = admin::new_code(&demo.portal_db, holder.serial)?;
+    let new_profile = Profile::create_or_open(&work.join("new-phone"))?;
+    new_profile.pin_root(&issuer.root_public()?)?;
+    let new_phone = new_profile.wallet(demo_sync_config()).await?;
+    new_phone
+        .enroll(&url, &holder.card_qr, &code.to_string())
+        .await?;
+    say(&format!(
+        "New phone enrolled with code {code}; the status list now has its own entry for it."
+    ));
+    update_officer(&mut officer, &url).await?;
+    show(&check_image(&mut officer, &stolen_png, Timestamp::now())?);
+    let new_png = work.join("new-phone.png");
+    let live = new_phone.live_presentation().await?;
+    write_atomic(
+        &new_png,
+        &to_png(
+            &QrMatrix::encode(&live.to_text())?,
+            RenderOptions::default(),
+        )?,
+    )?;
+    show(&check_image(&mut officer, &new_png, Timestamp::now())?);
+    show(&Checked {
+        label: "the printed card".to_owned(),
+        verdict: Some(officer.check_text(&holder.card_qr, Timestamp::now())),
+        qr_version: None,
+        checked_at: Timestamp::now(),
+    });
+    drop(wallet);
+    let wallet = new_phone;
+
+    step(
+        10,
         "The issuer revokes the card. The wallet's next sync and the officer's next list download both pick it up.",
     );
     let sequence = set_status(
@@ -329,7 +384,6 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         Timestamp::now(),
     )?;
     say(&format!("Status list sequence {sequence} published."));
-    portal.set_chaos(None);
     let report = wallet.sync(sync_options(Duration::from_secs(20))).await?;
     if let ListRefresh::Installed { sequence } = report.status_list {
         say(&format!(
@@ -348,6 +402,10 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
         ));
     }
     let fresh = work.join("live-after-revocation.png");
+    // A wallet shows a new code every 5 seconds; this demo runs faster, so
+    // it waits for the next second, or the officer (rightly) takes this
+    // code for the one it scanned a moment ago.
+    next_second().await;
     let live = wallet.live_presentation().await?;
     write_atomic(
         &fresh,
@@ -361,6 +419,13 @@ async fn run(work: &Path, args: &DemoArgs) -> Result<()> {
     portal.stop();
     drop(wallet);
     Ok(())
+}
+
+/// Waits until the clock's second changes.
+async fn next_second() {
+    let nanos = Timestamp::now().subsec_nanosecond();
+    let left = 1_000_000_000u64.saturating_sub(u64::try_from(nanos).unwrap_or(0));
+    tokio::time::sleep(Duration::from_nanos(left + 1_000_000)).await;
 }
 
 /// An officer's phone: its own folder, the issuer's root built in.

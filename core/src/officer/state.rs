@@ -136,6 +136,7 @@ mod tests {
             status_list: None,
             live_codes_seen: vec![ReplayEntry {
                 serial: 1,
+                status_index: 5,
                 timestamp: 2,
                 forget_after: 3,
             }],

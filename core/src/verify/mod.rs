@@ -196,11 +196,11 @@ impl Verifier {
         if !live.device_signature_verifies() {
             return Some(Reason::DeviceSignatureInvalid);
         }
-        let serial = live.card().card().serial;
+        let card = live.card().card();
         let seconds = u32::try_from(made.as_second()).unwrap_or(u32::MAX);
         if !self
             .replay
-            .first_sighting(serial, seconds, now, forget_after)
+            .first_sighting(card.serial, card.status_index, seconds, now, forget_after)
         {
             return Some(Reason::LiveCodeReplayed);
         }

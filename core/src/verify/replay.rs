@@ -1,9 +1,12 @@
 //! Remembers live codes already accepted, so a second scan of the same
 //! code (a screenshot shown twice) is refused.
 //!
-//! A code is identified by its card number and timestamp: a genuine wallet
-//! makes a new timestamp every few seconds, so the pair repeats only when
-//! the same image is shown again. Entries are kept while the code could
+//! A code is identified by its card number, its binding's status index and
+//! its timestamp: a genuine wallet makes a new timestamp every few seconds,
+//! so the triple repeats only when the same image is shown again. The
+//! binding is part of it because one card may be bound to two phones in
+//! turn (an old, ended one and the current one): a code the old phone
+//! showed must not make the new phone's code of the same second a replay. Entries are kept while the code could
 //! still pass the freshness check, and memory is bounded: when full, the
 //! entry closest to expiring is forgotten first.
 //!
@@ -12,7 +15,7 @@
 //! restart): [`ReplayGuard::generation`] tells it whether a check recorded
 //! anything, without comparing whole memories.
 
-use crate::card::Serial;
+use crate::card::{Serial, StatusIndex};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -22,6 +25,10 @@ use std::collections::HashMap;
 pub struct ReplayEntry {
     /// The card number's value.
     pub serial: u64,
+    /// The bound card's status index (its binding's). Absent in memories
+    /// saved before bindings had their own entries: 0.
+    #[serde(default)]
+    pub status_index: u32,
     /// The live code's timestamp (seconds since 1970).
     pub timestamp: u32,
     /// When the code stops passing the freshness check (seconds since 1970).
@@ -31,7 +38,7 @@ pub struct ReplayEntry {
 /// The set of live codes seen recently.
 #[derive(Debug, Clone, Default)]
 pub struct ReplayGuard {
-    seen: HashMap<(u64, u32), i64>,
+    seen: HashMap<(u64, u32, u32), i64>,
     capacity: usize,
     generation: u64,
 }
@@ -58,8 +65,10 @@ impl ReplayGuard {
     /// check).
     pub fn restore(&mut self, entries: &[ReplayEntry]) {
         for entry in entries {
-            self.seen
-                .insert((entry.serial, entry.timestamp), entry.forget_after);
+            self.seen.insert(
+                (entry.serial, entry.status_index, entry.timestamp),
+                entry.forget_after,
+            );
         }
     }
 
@@ -68,13 +77,16 @@ impl ReplayGuard {
         let mut entries: Vec<ReplayEntry> = self
             .seen
             .iter()
-            .map(|(&(serial, timestamp), &forget_after)| ReplayEntry {
-                serial,
-                timestamp,
-                forget_after,
-            })
+            .map(
+                |(&(serial, status_index, timestamp), &forget_after)| ReplayEntry {
+                    serial,
+                    status_index,
+                    timestamp,
+                    forget_after,
+                },
+            )
             .collect();
-        entries.sort_by_key(|e| (e.forget_after, e.serial, e.timestamp));
+        entries.sort_by_key(|e| (e.forget_after, e.serial, e.status_index, e.timestamp));
         entries
     }
 
@@ -83,13 +95,14 @@ impl ReplayGuard {
     pub fn first_sighting(
         &mut self,
         serial: Serial,
+        status_index: StatusIndex,
         timestamp: u32,
         now: Timestamp,
         forget_after: Timestamp,
     ) -> bool {
         let now_s = now.as_second();
         self.seen.retain(|_, forget| *forget >= now_s);
-        let key = (serial.value(), timestamp);
+        let key = (serial.value(), status_index.value(), timestamp);
         if self.seen.contains_key(&key) {
             return false;
         }
@@ -117,15 +130,56 @@ mod tests {
     }
 
     #[test]
+    fn two_phones_of_one_card_showing_codes_in_the_same_second_are_two_codes() {
+        let mut guard = ReplayGuard::new(10);
+        let serial = Serial::new(42).unwrap();
+        let old_phone = StatusIndex::new(7).unwrap();
+        let new_phone = StatusIndex::new(9).unwrap();
+        assert!(guard.first_sighting(serial, old_phone, 1000, at(1000), at(1030)));
+        assert!(guard.first_sighting(serial, new_phone, 1000, at(1000), at(1030)));
+        assert!(!guard.first_sighting(serial, new_phone, 1000, at(1001), at(1030)));
+        let restored = {
+            let mut r = ReplayGuard::new(10);
+            r.restore(&guard.entries());
+            r
+        };
+        assert_eq!(restored.entries(), guard.entries());
+    }
+
+    #[test]
     fn refuses_a_second_sighting_until_the_code_is_stale_anyway() {
         let mut guard = ReplayGuard::new(10);
         let serial = Serial::new(42).unwrap();
-        assert!(guard.first_sighting(serial, 1000, at(1000), at(1030)));
-        assert!(!guard.first_sighting(serial, 1000, at(1010), at(1030)));
-        assert!(guard.first_sighting(serial, 1005, at(1010), at(1035)));
+        assert!(guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1000,
+            at(1000),
+            at(1030)
+        ));
+        assert!(!guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1000,
+            at(1010),
+            at(1030)
+        ));
+        assert!(guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1005,
+            at(1010),
+            at(1035)
+        ));
         // After forget_after the entry is gone (the freshness check refuses
         // the code by then).
-        assert!(guard.first_sighting(serial, 1000, at(1031), at(1030)));
+        assert!(guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1000,
+            at(1031),
+            at(1030)
+        ));
     }
 
     #[test]
@@ -133,7 +187,13 @@ mod tests {
         let mut guard = ReplayGuard::new(3);
         for i in 0..5u32 {
             let serial = Serial::new(u64::from(i)).unwrap();
-            assert!(guard.first_sighting(serial, 1000, at(1000), at(1030 + i64::from(i))));
+            assert!(guard.first_sighting(
+                serial,
+                StatusIndex::new(0).unwrap(),
+                1000,
+                at(1000),
+                at(1030 + i64::from(i))
+            ));
         }
         let entries = guard.entries();
         assert_eq!(entries.len(), 3);
@@ -143,7 +203,13 @@ mod tests {
         );
         let mut restored = ReplayGuard::new(3);
         restored.restore(&entries);
-        assert!(!restored.first_sighting(Serial::new(4).unwrap(), 1000, at(1001), at(1034)));
+        assert!(!restored.first_sighting(
+            Serial::new(4).unwrap(),
+            StatusIndex::new(0).unwrap(),
+            1000,
+            at(1001),
+            at(1034)
+        ));
     }
 
     #[test]
@@ -153,19 +219,44 @@ mod tests {
         let start = guard.generation();
         guard.restore(&[ReplayEntry {
             serial: 1,
+            status_index: 0,
             timestamp: 900,
             forget_after: 930,
         }]);
         assert_eq!(guard.generation(), start, "restoring is not recording");
-        assert!(guard.first_sighting(serial, 1000, at(1000), at(1030)));
+        assert!(guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1000,
+            at(1000),
+            at(1030)
+        ));
         let recorded = guard.generation();
         assert_ne!(recorded, start);
         // A replay changes nothing; neither does forgetting the expired entry.
-        assert!(!guard.first_sighting(serial, 1000, at(1001), at(1030)));
+        assert!(!guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1000,
+            at(1001),
+            at(1030)
+        ));
         assert_eq!(guard.generation(), recorded);
         // Recording while full (an eviction) still counts once.
-        assert!(guard.first_sighting(serial, 1001, at(1001), at(1031)));
-        assert!(guard.first_sighting(serial, 1002, at(1002), at(1032)));
+        assert!(guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1001,
+            at(1001),
+            at(1031)
+        ));
+        assert!(guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            1002,
+            at(1002),
+            at(1032)
+        ));
         assert_eq!(guard.generation(), recorded + 2);
         assert_eq!(guard.entries().len(), 2);
     }
