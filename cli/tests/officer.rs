@@ -3,14 +3,14 @@
 //! its offline checks with `verify`'s output, and `docket verify` failing
 //! closed on a live code it cannot record.
 
+mod common;
+
+use common::{CARD_JSON, one_line_error};
 use docket_portal::{PortalConfig, PortalThread};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-
-const CARD_JSON: &str = r#"{"family_name":"Nguyễn","given_names":"Thị Lan","date_of_birth":"1985-03",
-"sex":"F","nationality":"VNM","expires":"2030-06-30"}"#;
 
 /// An issuer with a printed card and a phone-bound card, in a folder.
 struct Case {
@@ -132,13 +132,6 @@ fn codes(value: &Value) -> Vec<&str> {
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect()
-}
-
-fn one_line_error(output: &Output, needle: &str) {
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(needle), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "stderr: {stderr}");
 }
 
 #[test]

@@ -2,131 +2,12 @@
 //! enrollment, the card, the live QR verified from its PNG, hearings,
 //! the outbox through sync, and every kind of bad input the commands take.
 
-use docket_issuer::CardRequest;
-use docket_portal::{PortalConfig, PortalThread, admin};
+mod common;
+
+use common::*;
+use docket_portal::{PortalThread, admin};
 use serde_json::Value;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-const CARD_JSON: &str = r#"{"family_name":"Nguyễn","given_names":"Thị Lan","date_of_birth":"1985-03",
-"sex":"F","nationality":"VNM","expires":"2030-06-30"}"#;
-
-const HEARINGS: &str = r#"[{"id":"H-1","starts":{"local":"2030-03-15T09:00:00","time_zone":"America/Chicago"},"court":{"name":"Houston Immigration Court","address":"600 Jefferson St\nHouston, TX 77002"},"judge":null,"kind":"master_calendar","status":"scheduled"}]"#;
-
-struct Case {
-    dir: tempfile::TempDir,
-    portal: Option<PortalThread>,
-    url: String,
-    card_qr: String,
-    code: String,
-}
-
-impl Case {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let issuer = dir.path().join("issuer");
-        let status = Command::new(env!("CARGO_BIN_EXE_docket"))
-            .args(["issuer", "init", "--dir", issuer.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(status.status.success());
-        let db = dir.path().join("portal.sqlite");
-        let holder = admin::add_holder(
-            &db,
-            &issuer,
-            &CardRequest::parse(CARD_JSON).unwrap(),
-            b"photo bytes",
-            Some(HEARINGS.as_bytes()),
-            jiff::Timestamp::now(),
-        )
-        .unwrap();
-        let portal = PortalThread::start(
-            PortalConfig {
-                db,
-                issuer,
-                chaos: None,
-            },
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-        )
-        .unwrap();
-        Case {
-            url: portal.url(),
-            portal: Some(portal),
-            dir,
-            card_qr: holder.card_qr,
-            code: holder.activation_code.to_string(),
-        }
-    }
-
-    fn profile(&self) -> PathBuf {
-        self.dir.path().join("profile")
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("portal.sqlite")
-    }
-
-    /// Another holder: the printed card's QR text and the code.
-    fn another_holder(&self) -> (String, String) {
-        let holder = admin::add_holder(
-            &self.db(),
-            &self.dir.path().join("issuer"),
-            &CardRequest::parse(CARD_JSON).unwrap(),
-            b"other photo",
-            None,
-            jiff::Timestamp::now(),
-        )
-        .unwrap();
-        (holder.card_qr, holder.activation_code.to_string())
-    }
-
-    fn wallet(&self, args: &[&str]) -> Output {
-        self.wallet_in(&self.profile(), args)
-    }
-
-    fn wallet_in(&self, profile: &std::path::Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_docket"))
-            .arg("wallet")
-            .arg("--profile")
-            .arg(profile)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn ok_json(&self, args: &[&str]) -> Value {
-        let output = self.wallet(args);
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-            panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stdout))
-        })
-    }
-
-    fn enroll(&self) -> Value {
-        self.ok_json(&[
-            "enroll",
-            "--portal",
-            &self.url,
-            "--card-qr",
-            &self.card_qr,
-            "--code",
-            &self.code,
-            "--json",
-        ])
-    }
-}
-
-fn one_line_error(output: &Output, needle: &str) {
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(needle), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "stderr: {stderr}");
-}
+use std::process::Command;
 
 #[test]
 fn enroll_show_qr_and_hearings() {
@@ -201,11 +82,7 @@ fn queue_offline_then_sync_exactly_once() {
     // The portal goes away: sync fails fast, exit 1, items stay queued.
     let portal = case.portal.take().unwrap();
     let addr = portal.addr();
-    let config = PortalConfig {
-        db: case.dir.path().join("portal.sqlite"),
-        issuer: case.dir.path().join("issuer"),
-        chaos: None,
-    };
+    let config = case.portal_config();
     portal.stop();
     let offline = case.wallet(&["sync", "--deadline", "5", "--json"]);
     assert_eq!(offline.status.code(), Some(1));
@@ -232,7 +109,7 @@ fn queue_offline_then_sync_exactly_once() {
     let history = case.ok_json(&["history", "--json"]);
     let history = history.as_array().unwrap();
     assert_eq!(history.len(), 2);
-    let received = admin::received(&case.dir.path().join("portal.sqlite")).unwrap();
+    let received = admin::received(&case.portal_db()).unwrap();
     assert_eq!(received.len(), 2);
     for item in history {
         assert_eq!(item["state"], "sent");
@@ -385,7 +262,7 @@ fn another_wallets_device_key_cannot_sync() {
     case.ok_json(&["check-in", "--note", "mine", "--json"]);
     let other_profile = case.dir.path().join("other");
     let (card_qr, code) = case.another_holder();
-    let other = case.wallet_in(
+    let other = wallet_in(
         &other_profile,
         &[
             "enroll",
@@ -420,7 +297,7 @@ fn another_wallets_device_key_cannot_sync() {
     let items: Value = serde_json::from_slice(&pending.stdout).unwrap();
     assert_eq!(items.as_array().unwrap().len(), 1);
     assert!(
-        admin::received(&case.db()).unwrap().is_empty(),
+        admin::received(&case.portal_db()).unwrap().is_empty(),
         "nothing sent as B"
     );
 }
@@ -463,7 +340,9 @@ fn a_lost_device_key_is_a_clear_path_to_re_enrollment() {
     );
     let serial =
         docket_core::card::Serial::parse(enrolled["card_number"].as_str().unwrap()).unwrap();
-    let code = admin::new_code(&case.db(), serial).unwrap().to_string();
+    let code = admin::new_code(&case.portal_db(), serial)
+        .unwrap()
+        .to_string();
     case.ok_json(&[
         "enroll",
         "--portal",
@@ -476,7 +355,7 @@ fn a_lost_device_key_is_a_clear_path_to_re_enrollment() {
     ]);
     let synced = case.ok_json(&["sync", "--json"]);
     assert_eq!(synced["sent"], 1, "{synced}");
-    assert_eq!(admin::received(&case.db()).unwrap().len(), 1);
+    assert_eq!(admin::received(&case.portal_db()).unwrap().len(), 1);
     assert_eq!(case.ok_json(&["show", "--json"])["device_key"], "bound");
 }
 
@@ -501,8 +380,8 @@ fn a_phone_reported_lost_says_the_card_lives_elsewhere() {
     let serial =
         docket_core::card::Serial::parse(enrolled["card_number"].as_str().unwrap()).unwrap();
     admin::phone_lost(
-        &case.db(),
-        &case.dir.path().join("issuer"),
+        &case.portal_db(),
+        &case.issuer(),
         serial,
         jiff::Timestamp::now(),
     )

@@ -7,148 +7,49 @@
 
 use docket_core::outbox::CheckIn;
 use docket_core::store::{FileSecretStore, Store};
-use docket_issuer::CardRequest;
-use docket_portal::{PortalConfig, PortalThread, admin};
+mod common;
+
+use common::*;
+use docket_portal::admin;
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-const CARD_JSON: &str = r#"{"family_name":"Haddad","given_names":"Samira","date_of_birth":"1990-07",
-"sex":"F","nationality":"SYR","expires":"2030-06-30"}"#;
-
-const HEARINGS: &str = r#"[{"id":"H-1","starts":{"local":"2030-03-15T09:00:00","time_zone":"America/Chicago"},"court":{"name":"Houston Immigration Court","address":"600 Jefferson St\nHouston, TX 77002"},"judge":null,"kind":"master_calendar","status":"scheduled"}]"#;
-
-/// A portal on loopback and a profile folder for one holder.
-struct Case {
-    dir: tempfile::TempDir,
-    _portal: PortalThread,
-    url: String,
-    card_qr: String,
-    code: String,
+/// The wallet's database in the case's profile.
+fn wallet_db(case: &Case) -> PathBuf {
+    case.profile().join("wallet.db")
 }
 
-impl Case {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let issuer = dir.path().join("issuer");
-        let made = Command::new(env!("CARGO_BIN_EXE_docket"))
-            .args(["issuer", "init", "--dir", issuer.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(made.status.success(), "{made:?}");
-        let db = dir.path().join("portal.sqlite");
-        let holder = admin::add_holder(
-            &db,
-            &issuer,
-            &CardRequest::parse(CARD_JSON).unwrap(),
-            b"photo bytes",
-            Some(HEARINGS.as_bytes()),
-            jiff::Timestamp::now(),
-        )
-        .unwrap();
-        let portal = PortalThread::start(
-            PortalConfig {
-                db,
-                issuer,
-                chaos: None,
-            },
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-        )
-        .unwrap();
-        Case {
-            url: portal.url(),
-            _portal: portal,
-            dir,
-            card_qr: holder.card_qr,
-            code: holder.activation_code.to_string(),
-        }
-    }
-
-    fn profile(&self) -> PathBuf {
-        self.dir.path().join("profile")
-    }
-
-    fn db(&self) -> PathBuf {
-        self.profile().join("wallet.db")
-    }
-
-    fn wallet(&self, args: &[&str]) -> Output {
-        wallet_at(&self.profile(), args)
-    }
-
-    fn ok_json(&self, args: &[&str]) -> Value {
-        ok_json_at(&self.profile(), args)
-    }
-
-    /// Enrolled, with two check-ins and a move queued (never sent).
-    fn enrolled_with_items(&self) -> Vec<Value> {
-        self.ok_json(&[
-            "enroll",
-            "--portal",
-            &self.url,
-            "--card-qr",
-            &self.card_qr,
-            "--code",
-            &self.code,
-            "--json",
-        ]);
-        self.ok_json(&["check-in", "--note", "first", "--json"]);
-        self.ok_json(&["check-in", "--json"]);
-        self.ok_json(&[
-            "move",
-            "--street",
-            "12 Oak St",
-            "--city",
-            "Austin",
-            "--state",
-            "TX",
-            "--zip",
-            "78701",
-            "--json",
-        ]);
-        let pending = self.ok_json(&["pending", "--json"]);
-        pending.as_array().unwrap().clone()
-    }
-
-    /// The idempotency keys the portal holds, each once per copy received.
-    fn received_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = admin::received(&self.dir.path().join("portal.sqlite"))
-            .unwrap()
-            .into_iter()
-            .map(|r| r.idempotency_key)
-            .collect();
-        keys.sort();
-        keys
-    }
+/// Enrolled, with two check-ins and a move queued (never sent).
+fn enrolled_with_items(case: &Case) -> Vec<Value> {
+    case.enroll();
+    case.ok_json(&["check-in", "--note", "first", "--json"]);
+    case.ok_json(&["check-in", "--json"]);
+    case.ok_json(&[
+        "move",
+        "--street",
+        "12 Oak St",
+        "--city",
+        "Austin",
+        "--state",
+        "TX",
+        "--zip",
+        "78701",
+        "--json",
+    ]);
+    let pending = case.ok_json(&["pending", "--json"]);
+    pending.as_array().unwrap().clone()
 }
 
-fn wallet_at(profile: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docket"))
-        .arg("wallet")
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .output()
+/// The idempotency keys the portal holds, each once per copy received.
+fn received_keys(case: &Case) -> Vec<String> {
+    let mut keys: Vec<String> = admin::received(&case.portal_db())
         .unwrap()
-}
-
-fn ok_json_at(profile: &Path, args: &[&str]) -> Value {
-    let output = wallet_at(profile, args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stdout)))
-}
-
-fn one_line_error(output: &Output, needle: &str) {
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(needle), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "stderr: {stderr}");
+        .into_iter()
+        .map(|r| r.idempotency_key)
+        .collect();
+    keys.sort();
+    keys
 }
 
 /// `path` with `suffix` appended (the database's `-wal` and `-shm`).
@@ -189,12 +90,12 @@ fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn issue_14_1_a_deleted_or_emptied_wallet_db_is_refused_and_nothing_is_created() {
     let case = Case::new();
-    case.enrolled_with_items();
+    enrolled_with_items(&case);
     // The database deleted while its log still held commits: that log may
     // hold the only copy of an item, and SQLite would delete it.
-    let log = sibling(&case.db(), "-wal");
+    let log = sibling(&wallet_db(&case), "-wal");
     let secrets = FileSecretStore::new(case.profile().join("secrets")).unwrap();
-    let mut store = Store::open(&case.db(), &secrets).unwrap();
+    let mut store = Store::open(&wallet_db(&case), &secrets).unwrap();
     let in_log = CheckIn::new(Some("only in the log")).unwrap();
     store
         .enqueue_check_in(in_log, jiff::Timestamp::now())
@@ -202,7 +103,7 @@ fn issue_14_1_a_deleted_or_emptied_wallet_db_is_refused_and_nothing_is_created()
     let log_bytes = std::fs::read(&log).unwrap();
     assert!(!log_bytes.is_empty());
     drop(store);
-    std::fs::remove_file(case.db()).unwrap();
+    std::fs::remove_file(wallet_db(&case)).unwrap();
     std::fs::write(&log, &log_bytes).unwrap();
     let before = files_in(&case.profile());
     for args in [&["pending"][..], &["check-in"], &["start-over", "--yes"]] {
@@ -212,7 +113,7 @@ fn issue_14_1_a_deleted_or_emptied_wallet_db_is_refused_and_nothing_is_created()
 
     // All of the wallet's files gone, its keys still here.
     std::fs::remove_file(&log).unwrap();
-    let _ = std::fs::remove_file(sibling(&case.db(), "-shm"));
+    let _ = std::fs::remove_file(sibling(&wallet_db(&case), "-shm"));
     let before = files_in(&case.profile());
     for args in [
         &["pending", "--json"][..],
@@ -221,7 +122,7 @@ fn issue_14_1_a_deleted_or_emptied_wallet_db_is_refused_and_nothing_is_created()
         &["sync"],
     ] {
         one_line_error(&case.wallet(args), "wallet data is missing");
-        assert!(!case.db().exists(), "{args:?} created a database");
+        assert!(!wallet_db(&case).exists(), "{args:?} created a database");
         assert_eq!(files_in(&case.profile()), before, "{args:?}");
     }
     // Enrolling again would make a new wallet just the same: refused.
@@ -237,15 +138,15 @@ fn issue_14_1_a_deleted_or_emptied_wallet_db_is_refused_and_nothing_is_created()
         ]),
         "wallet data is missing",
     );
-    assert!(!case.db().exists());
+    assert!(!wallet_db(&case).exists());
 
-    std::fs::File::create(case.db()).unwrap();
+    std::fs::File::create(wallet_db(&case)).unwrap();
     one_line_error(&case.wallet(&["pending"]), "wallet data is missing");
-    assert_eq!(std::fs::metadata(case.db()).unwrap().len(), 0);
+    assert_eq!(std::fs::metadata(wallet_db(&case)).unwrap().len(), 0);
 
     // The way out is explicit, confirmed, and makes an empty wallet.
     one_line_error(&case.wallet(&["start-over"]), "--yes");
-    assert_eq!(std::fs::metadata(case.db()).unwrap().len(), 0);
+    assert_eq!(std::fs::metadata(wallet_db(&case)).unwrap().len(), 0);
     let started = case.ok_json(&["start-over", "--yes", "--json"]);
     assert_eq!(started["started_over"], true);
     assert_eq!(
@@ -262,16 +163,16 @@ fn issue_14_1_a_deleted_or_emptied_wallet_db_is_refused_and_nothing_is_created()
 #[test]
 fn issue_14_3_an_empty_key_file_is_a_damaged_key_not_a_wrong_one() {
     let case = Case::new();
-    case.enrolled_with_items();
+    enrolled_with_items(&case);
     let key = case.profile().join("secrets/wallet-database-key.secret");
     std::fs::write(&key, b"").unwrap();
-    let before = std::fs::read(case.db()).unwrap();
+    let before = std::fs::read(wallet_db(&case)).unwrap();
     one_line_error(
         &case.wallet(&["pending"]),
         "key for the wallet data is damaged",
     );
     assert!(
-        std::fs::read(case.db()).unwrap() == before,
+        std::fs::read(wallet_db(&case)).unwrap() == before,
         "the database changed"
     );
 }
@@ -281,10 +182,10 @@ fn issue_14_3_an_empty_key_file_is_a_damaged_key_not_a_wrong_one() {
 #[test]
 fn issue_14_4_one_unreadable_item_is_listed_and_sync_delivers_the_others() {
     let case = Case::new();
-    let items = case.enrolled_with_items();
+    let items = enrolled_with_items(&case);
     let broken = items[1]["id"].as_i64().unwrap();
     {
-        let conn = rusqlite::Connection::open(case.db()).unwrap();
+        let conn = rusqlite::Connection::open(wallet_db(&case)).unwrap();
         let mut body: Vec<u8> = conn
             .query_row(
                 "SELECT body_sealed FROM outbox WHERE id = ?1",
@@ -320,7 +221,7 @@ fn issue_14_4_one_unreadable_item_is_listed_and_sync_delivers_the_others() {
     assert_eq!(summary["still_pending"], 1);
     let mut delivered: Vec<Value> = items.clone();
     delivered.remove(1);
-    assert_eq!(case.received_keys(), keys_of(&delivered));
+    assert_eq!(received_keys(&case), keys_of(&delivered));
 
     // The holder drops it; nothing else is left to send.
     let id = broken.to_string();
@@ -339,60 +240,14 @@ fn issue_14_4_one_unreadable_item_is_listed_and_sync_delivers_the_others() {
     );
     let again = case.wallet(&["sync", "--json"]);
     assert_eq!(again.status.code(), Some(0), "{again:?}");
-    assert_eq!(case.received_keys(), keys_of(&delivered));
+    assert_eq!(received_keys(&case), keys_of(&delivered));
 }
 
 // ------------------------------------------------- 2: full and read-only
 
-/// The folder and the trouble, in the child that [`on_troubled_storage`]
-/// starts; `None` in the test harness's own run.
-const TROUBLE_DIR: &str = "DOCKET_TEST_TROUBLE_DIR";
-const TROUBLE: &str = "DOCKET_TEST_TROUBLE";
-
-fn troubled() -> Option<(PathBuf, String)> {
-    Some((
-        PathBuf::from(std::env::var_os(TROUBLE_DIR)?),
-        std::env::var(TROUBLE).ok()?,
-    ))
-}
-
-/// Runs this binary's test `name` again in a private mount namespace
-/// where a small tmpfs holds a copy of the profile `source` and is then
-/// filled up (`full`) or remounted read-only (`read_only`). The portal
-/// stays on loopback in this process. `unshare` is required: without it
-/// the test fails, it is never skipped.
-fn on_troubled_storage(name: &str, source: &Path, trouble: &str) {
-    let mount = tempfile::tempdir().unwrap();
-    let script = r#"set -e
-mount -t tmpfs -o size=1m tmpfs "$1"
-cp -a "$2/." "$1/"
-case "$3" in
-  full) dd if=/dev/zero of="$1/fill" bs=4096 2>/dev/null || true ;;
-  read_only) mount -o remount,ro "$1" ;;
-  *) exit 64 ;;
-esac
-shift 3
-exec "$@"
-"#;
-    let output = Command::new("unshare")
-        .args(["--mount", "--map-root-user", "sh", "-c", script, "sh"])
-        .arg(mount.path())
-        .arg(source)
-        .arg(trouble)
-        .arg(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(TROUBLE_DIR, mount.path())
-        .env(TROUBLE, trouble)
-        .output()
-        .expect("`unshare` must be installed: these tests need a private tmpfs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "{trouble}: {}\nstdout: {stdout}\nstderr: {stderr}",
-        output.status
-    );
-}
+#[path = "../../tests/support/troubled_storage.rs"]
+mod troubled_storage;
+use troubled_storage::{on_troubled_storage, troubled};
 
 /// In the child: every reading command reads, every writing one is
 /// refused with the storage's own one-line error and changes nothing;
@@ -412,7 +267,7 @@ fn reading_works_and_writing_is_refused(profile: &Path, trouble: &str) {
     let closed_cleanly = !sibling(&db, "-shm").exists();
     let opened_read_only = closed_cleanly || trouble == "read_only";
 
-    let shown = ok_json_at(profile, &["show", "--json"]);
+    let shown = ok_json_in(profile, &["show", "--json"]);
     assert_eq!(shown["valid"], true, "{shown}");
     assert_eq!(shown["pending"], 3);
     let expected = if opened_read_only {
@@ -424,16 +279,16 @@ fn reading_works_and_writing_is_refused(profile: &Path, trouble: &str) {
         shown["storage_problem"], expected,
         "closed {closed_cleanly}"
     );
-    let pending = ok_json_at(profile, &["pending", "--json"]);
+    let pending = ok_json_in(profile, &["pending", "--json"]);
     let pending = pending.as_array().unwrap().clone();
     assert_eq!(pending.len(), 3);
     assert_eq!(
-        ok_json_at(profile, &["history", "--json"]),
+        ok_json_in(profile, &["history", "--json"]),
         Value::Array(Vec::new())
     );
-    let hearings = ok_json_at(profile, &["hearings", "--json"]);
+    let hearings = ok_json_in(profile, &["hearings", "--json"]);
     assert_eq!(hearings["upcoming"].as_array().unwrap().len(), 1);
-    let live = ok_json_at(profile, &["qr", "--json"]);
+    let live = ok_json_in(profile, &["qr", "--json"]);
     assert!(live["text"].as_str().unwrap().starts_with("SC1:"));
 
     let id = pending[0]["id"].to_string();
@@ -449,7 +304,7 @@ fn reading_works_and_writing_is_refused(profile: &Path, trouble: &str) {
         if trouble == "full" {
             fill_up(profile);
         }
-        one_line_error(&wallet_at(profile, args), words);
+        one_line_error(&wallet_in(profile, args), words);
     }
     // Read-only, nothing can change the file; read-write on a full disk,
     // closing may fold the log into it (the same data), so there the test
@@ -461,7 +316,7 @@ fn reading_works_and_writing_is_refused(profile: &Path, trouble: &str) {
         );
     }
     assert_eq!(
-        ok_json_at(profile, &["pending", "--json"]),
+        ok_json_in(profile, &["pending", "--json"]),
         Value::Array(pending.clone())
     );
 
@@ -477,12 +332,12 @@ fn reading_works_and_writing_is_refused(profile: &Path, trouble: &str) {
             assert!(remounted.success());
         }
     }
-    ok_json_at(profile, &["check-in", "--note", "later", "--json"]);
-    let after = ok_json_at(profile, &["pending", "--json"]);
+    ok_json_in(profile, &["check-in", "--note", "later", "--json"]);
+    let after = ok_json_in(profile, &["pending", "--json"]);
     let after = after.as_array().unwrap();
     assert_eq!(after.len(), 4);
     assert_eq!(&after[..3], &pending[..]);
-    let shown = ok_json_at(profile, &["show", "--json"]);
+    let shown = ok_json_in(profile, &["show", "--json"]);
     assert_eq!(shown["storage_problem"], Value::Null);
 }
 
@@ -512,30 +367,33 @@ fn issue_14_2_a_full_or_read_only_disk_is_named_and_reading_commands_still_read(
         return reading_works_and_writing_is_refused(&dir, &trouble);
     }
     let case = Case::new();
-    let items = case.enrolled_with_items();
+    let items = enrolled_with_items(&case);
     let name = "issue_14_2_a_full_or_read_only_disk_is_named_and_reading_commands_still_read";
     // Copied while a store has it open (as an app killed mid-session
     // leaves it): a log with a commit in it, and the log's index.
     let secrets = FileSecretStore::new(case.profile().join("secrets")).unwrap();
-    let mut store = Store::open(&case.db(), &secrets).unwrap();
+    let mut store = Store::open(&wallet_db(&case), &secrets).unwrap();
     store.record_sync(jiff::Timestamp::now()).unwrap();
-    let log = std::fs::metadata(sibling(&case.db(), "-wal")).map(|m| m.len());
+    let log = std::fs::metadata(sibling(&wallet_db(&case), "-wal")).map(|m| m.len());
     assert!(matches!(log, Ok(len) if len > 0), "{log:?}");
-    assert!(sibling(&case.db(), "-shm").exists());
+    assert!(sibling(&wallet_db(&case), "-shm").exists());
     for trouble in ["full", "read_only"] {
         on_troubled_storage(name, &case.profile(), trouble);
     }
     // Closed cleanly: only the database file.
     drop(store);
-    assert!(!sibling(&case.db(), "-wal").exists() && !sibling(&case.db(), "-shm").exists());
+    assert!(
+        !sibling(&wallet_db(&case), "-wal").exists()
+            && !sibling(&wallet_db(&case), "-shm").exists()
+    );
     for trouble in ["full", "read_only"] {
         on_troubled_storage(name, &case.profile(), trouble);
     }
     // Nothing reached the portal while writes were refused (a sync would
     // have had to claim an item first), and the profile here still holds
     // every item, unsent: it syncs each exactly once.
-    assert_eq!(case.received_keys(), Vec::<String>::new());
+    assert_eq!(received_keys(&case), Vec::<String>::new());
     let synced = case.ok_json(&["sync", "--json"]);
     assert_eq!(synced["sent"], 3);
-    assert_eq!(case.received_keys(), keys_of(&items));
+    assert_eq!(received_keys(&case), keys_of(&items));
 }

@@ -125,6 +125,24 @@ impl ReplayGuard {
 mod tests {
     use super::*;
 
+    /// A sighting of a card's code on its first binding (index 0), at
+    /// `now`, forgotten after `forget` (seconds since 1970).
+    fn sight(
+        guard: &mut ReplayGuard,
+        serial: Serial,
+        timestamp: u32,
+        now: i64,
+        forget: i64,
+    ) -> bool {
+        guard.first_sighting(
+            serial,
+            StatusIndex::new(0).unwrap(),
+            timestamp,
+            at(now),
+            at(forget),
+        )
+    }
+
     fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(seconds).unwrap()
     }
@@ -150,36 +168,12 @@ mod tests {
     fn refuses_a_second_sighting_until_the_code_is_stale_anyway() {
         let mut guard = ReplayGuard::new(10);
         let serial = Serial::new(42).unwrap();
-        assert!(guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1000,
-            at(1000),
-            at(1030)
-        ));
-        assert!(!guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1000,
-            at(1010),
-            at(1030)
-        ));
-        assert!(guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1005,
-            at(1010),
-            at(1035)
-        ));
+        assert!(sight(&mut guard, serial, 1000, 1000, 1030));
+        assert!(!sight(&mut guard, serial, 1000, 1010, 1030));
+        assert!(sight(&mut guard, serial, 1005, 1010, 1035));
         // After forget_after the entry is gone (the freshness check refuses
         // the code by then).
-        assert!(guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1000,
-            at(1031),
-            at(1030)
-        ));
+        assert!(sight(&mut guard, serial, 1000, 1031, 1030));
     }
 
     #[test]
@@ -187,13 +181,7 @@ mod tests {
         let mut guard = ReplayGuard::new(3);
         for i in 0..5u32 {
             let serial = Serial::new(u64::from(i)).unwrap();
-            assert!(guard.first_sighting(
-                serial,
-                StatusIndex::new(0).unwrap(),
-                1000,
-                at(1000),
-                at(1030 + i64::from(i))
-            ));
+            assert!(sight(&mut guard, serial, 1000, 1000, 1030 + i64::from(i)));
         }
         let entries = guard.entries();
         assert_eq!(entries.len(), 3);
@@ -203,12 +191,12 @@ mod tests {
         );
         let mut restored = ReplayGuard::new(3);
         restored.restore(&entries);
-        assert!(!restored.first_sighting(
+        assert!(!sight(
+            &mut restored,
             Serial::new(4).unwrap(),
-            StatusIndex::new(0).unwrap(),
             1000,
-            at(1001),
-            at(1034)
+            1001,
+            1034
         ));
     }
 
@@ -224,39 +212,15 @@ mod tests {
             forget_after: 930,
         }]);
         assert_eq!(guard.generation(), start, "restoring is not recording");
-        assert!(guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1000,
-            at(1000),
-            at(1030)
-        ));
+        assert!(sight(&mut guard, serial, 1000, 1000, 1030));
         let recorded = guard.generation();
         assert_ne!(recorded, start);
         // A replay changes nothing; neither does forgetting the expired entry.
-        assert!(!guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1000,
-            at(1001),
-            at(1030)
-        ));
+        assert!(!sight(&mut guard, serial, 1000, 1001, 1030));
         assert_eq!(guard.generation(), recorded);
         // Recording while full (an eviction) still counts once.
-        assert!(guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1001,
-            at(1001),
-            at(1031)
-        ));
-        assert!(guard.first_sighting(
-            serial,
-            StatusIndex::new(0).unwrap(),
-            1002,
-            at(1002),
-            at(1032)
-        ));
+        assert!(sight(&mut guard, serial, 1001, 1001, 1031));
+        assert!(sight(&mut guard, serial, 1002, 1002, 1032));
         assert_eq!(guard.generation(), recorded + 2);
         assert_eq!(guard.entries().len(), 2);
     }
