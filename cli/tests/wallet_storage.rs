@@ -373,7 +373,12 @@ fn issue_14_2_a_full_or_read_only_disk_is_named_and_reading_commands_still_read(
     // leaves it): a log with a commit in it, and the log's index.
     let secrets = FileSecretStore::new(case.profile().join("secrets")).unwrap();
     let mut store = Store::open(&wallet_db(&case), &secrets).unwrap();
-    store.record_sync(jiff::Timestamp::now()).unwrap();
+    // A time unlike the one stored at enrollment: SQLite writes nothing
+    // for an update that leaves the row as it was (enrolled in this same
+    // second, the log stayed empty, now and then).
+    store
+        .record_sync(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1))
+        .unwrap();
     let log = std::fs::metadata(sibling(&wallet_db(&case), "-wal")).map(|m| m.len());
     assert!(matches!(log, Ok(len) if len > 0), "{log:?}");
     assert!(sibling(&wallet_db(&case), "-shm").exists());

@@ -320,3 +320,48 @@ fn raw(addr: &str, request_line: &str) -> String {
     stream.read_to_end(&mut answer).unwrap();
     String::from_utf8_lossy(&answer).into_owned()
 }
+
+#[test]
+fn phone_lost_from_the_command_line() {
+    let sandbox = Sandbox::new();
+    let holder = sandbox.add_holder();
+    let serial = holder["serial"].as_str().unwrap();
+    let dir = IssuerDir::open(&sandbox.path("issuer")).unwrap();
+    let printed = SignedCard::from_text(holder["card_qr"].as_str().unwrap()).unwrap();
+    let phone = docket_core::device::SoftwareDeviceKey::generate().unwrap();
+    let bound = dir
+        .bind_card(&printed, phone.public(), jiff::Timestamp::now())
+        .unwrap();
+    let args = [
+        "admin",
+        "phone-lost",
+        "--db",
+        "portal.sqlite",
+        "--issuer",
+        "issuer",
+        "--serial",
+        serial,
+        "--json",
+    ];
+    let lost: Value = serde_json::from_str(&sandbox.ok(&args)).unwrap();
+    assert_eq!(lost["card_serial"], serial);
+    assert_eq!(
+        lost["bindings_ended"],
+        serde_json::json!([bound.card.card().status_index.value()])
+    );
+    let again: Value = serde_json::from_str(&sandbox.ok(&args)).unwrap();
+    assert_eq!(again["bindings_ended"], serde_json::json!([]));
+    assert_one_line_error(
+        &sandbox.run(&[
+            "admin",
+            "phone-lost",
+            "--db",
+            "portal.sqlite",
+            "--issuer",
+            "issuer",
+            "--serial",
+            "0000-0000",
+        ]),
+        "0000-0000",
+    );
+}
